@@ -1,0 +1,155 @@
+"""The plain, replayable contract of an assessment: what goes in (answers) and what comes out.
+
+An assessment is a pure function of (age, sex, answers, language, knowledge base). The answers are a
+list of ``{finding, state, source}`` that a client resends on every call, so no server keeps state
+(Infermedica's evidence contract).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sex = Literal["female", "male"]
+AnswerState = Literal["present", "absent", "unknown"]
+TriageLevel = Literal["self_care", "doctor", "urgent", "emergency"]
+Lang = Literal["en", "zh"]
+EvidenceGrade = Literal["strong", "moderate", "weak", "none", "contradicted"]
+
+TRIAGE_ORDER: tuple[TriageLevel, ...] = ("self_care", "doctor", "urgent", "emergency")
+MIN_AGE = 1
+MAX_AGE = 110
+
+
+def triage_rank(level: str) -> int:
+    """0 for self_care up to 3 for emergency."""
+    return TRIAGE_ORDER.index(level)  # type: ignore[arg-type]
+
+
+class Answer(BaseModel):
+    """One answer about one finding."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    finding: str = Field(description="a finding id of the vocabulary", examples=["site_calf"])
+    state: AnswerState = Field(description="present, absent or unknown")
+    source: Literal["initial", "question", "text", "facts", "correction"] = "question"
+
+
+class Patient(BaseModel):
+    """Demographics; pregnancy is the finding ``pregnant``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    age: int = Field(ge=MIN_AGE, le=MAX_AGE, description="age in whole years, 1 to 110")
+    sex: Sex
+
+
+class AssessRequest(BaseModel):
+    """Everything an assessment needs; resend all answers on every call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    age: int = Field(ge=MIN_AGE, le=MAX_AGE, description="age in whole years, 1 to 110")
+    sex: Sex
+    answers: list[Answer] = Field(default_factory=list, max_length=500)
+    lang: Lang = "en"
+    asked: list[str] = Field(
+        default_factory=list,
+        max_length=200,
+        description="ids of questions already put to the person (so the interview does not repeat them)",
+    )
+
+
+class Contribution(BaseModel):
+    """How one answer moved one condition's probability."""
+
+    finding: str
+    state: AnswerState
+    text: str = Field(description="the finding in plain words")
+    delta: float = Field(description="change in probability (0..1 scale) that this answer caused")
+    factor: float = Field(description="likelihood ratio of this answer for the condition")
+
+
+class RankedCondition(BaseModel):
+    id: str
+    name: str
+    probability: float
+    level: TriageLevel = Field(description="this condition's own triage level given the answers")
+    summary: str = ""
+    raised_by: list[Contribution] = Field(default_factory=list)
+    lowered_by: list[Contribution] = Field(default_factory=list)
+    icd10: str | None = None
+
+
+class TriageReason(BaseModel):
+    rule: str
+    level: TriageLevel
+    text: str
+    findings: list[str] = Field(default_factory=list)
+
+
+class Triage(BaseModel):
+    level: TriageLevel
+    label: str
+    message: str
+    reasons: list[TriageReason]
+
+
+class QuestionOption(BaseModel):
+    finding: str
+    label: str
+
+
+class Question(BaseModel):
+    id: str
+    kind: Literal["single", "multiple"]
+    text: str
+    options: list[QuestionOption]
+    findings: list[str]
+    danger: bool = False
+
+
+class Source(BaseModel):
+    id: str
+    citation: str
+    url: str | None = None
+    pmid: str | None = None
+    doi: str | None = None
+
+
+class AdviceItem(BaseModel):
+    id: str
+    kind: Literal["now", "prevent", "see", "avoid"]
+    text: str
+    evidence: EvidenceGrade
+    evidence_note: str = ""
+    sources: list[Source] = Field(default_factory=list)
+    for_conditions: list[str] = Field(default_factory=list)
+    article_claim: str | None = None
+
+
+class EngineInfo(BaseModel):
+    method: str
+    max_causes: int
+    states: int
+    neglected_mass_bound: float
+
+
+class Assessment(BaseModel):
+    """The result of one assessment call."""
+
+    kb_version: str
+    lang: Lang
+    age: int
+    sex: Sex
+    answers: list[Answer]
+    conditions: list[RankedCondition]
+    none_of_the_above: float = Field(description="probability that no modelled cause is present")
+    triage: Triage
+    next_question: Question | None
+    should_stop: bool
+    advice: list[AdviceItem]
+    disclaimer: str
+    engine: EngineInfo
