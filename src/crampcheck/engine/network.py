@@ -1,0 +1,227 @@
+"""Compiling the knowledge base into the arrays of a two-layer noisy-OR network with leak inhibitors.
+
+Each link P(f | c alone) is stated at the finding's reference leak L0 (fact base 1.4). When P >= L0 it is an
+ordinary noisy-OR activation p = 1 - (1 - P) / (1 - L0); when P < L0 the condition *inhibits* the leak with
+s = P / L0, so that for a set S of present conditions
+
+    P(f = no | S) = (1 - L * prod_{c in S} s_c) * prod_{c in S} (1 - p_c).
+
+The network also enumerates the joint states with at most ``max_causes`` simultaneous conditions and
+precomputes, for every state and finding, ``A = sum log(1 - p)`` and ``B = prod s``; inference is then one
+gather and a few vectorised operations (see :mod:`crampcheck.engine.posterior`). Knows nothing of queries.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from crampcheck.kb.schema import BANDS, KnowledgeBase
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Network:
+    """Arrays of one knowledge base (n conditions, m findings, S enumerated states)."""
+
+    conditions: tuple[str, ...]
+    findings: tuple[str, ...]
+    cidx: dict[str, int]
+    fidx: dict[str, int]
+    stated: Array  # (n, m) stated P(f | c alone); nan where no link
+    log1mp: Array  # (n, m) log(1 - p) of activations (0 where none)
+    log_s: Array  # (n, m) log of leak inhibitors (0 where none)
+    leak_ref: Array  # (m,)
+    leaks: dict[tuple[str, str], Array]  # (band, sex) -> (m,)
+    priors: dict[tuple[str, str], Array]  # (band, sex) -> (n,)
+    preg_set: Array  # (n,) prior to set when pregnant (nan = no setting)
+    preg_mult: Array  # (n,) prior multiplier when pregnant (1 = none)
+    pregnancy_condition: int | None
+    pregnancy_q: dict[str, float]  # P(pregnant | female, age band), used when the answer is unknown
+    requires_any: tuple[tuple[int, tuple[int, ...]], ...]
+    max_causes: int
+    states: NDArray[np.intp]  # (S, k) condition indices, padded with n
+    state_size: NDArray[np.intp]  # (S,)
+    A: Array = field(repr=False)  # (S, m) sum over members of log(1 - p)
+    EB: Array = field(repr=False)  # (S, m) product over members of s
+    member: Array = field(repr=False)  # (S, n) 0/1 membership (float for matrix products)
+
+    @property
+    def n(self) -> int:
+        return len(self.conditions)
+
+    @property
+    def m(self) -> int:
+        return len(self.findings)
+
+
+def link_params(P: float, L0: float) -> tuple[float, float]:
+    """(activation p, inhibitor s) of a link stated as P at reference leak L0 (fact base 1.4)."""
+    if P >= L0:
+        p = 1.0 - (1.0 - P) / (1.0 - L0) if L0 < 1.0 else 0.0
+        return min(max(p, 0.0), 1.0 - 1e-12), 1.0
+    return 0.0, P / L0
+
+
+def enumerate_states(n: int, k: int) -> NDArray[np.intp]:
+    """All subsets of range(n) with at most k members, as rows padded with n (the empty slot)."""
+    rows: list[tuple[int, ...]] = []
+    for size in range(0, min(k, n) + 1):
+        for combo in itertools.combinations(range(n), size):
+            rows.append(combo + (n,) * (k - size))
+    return np.array(rows, dtype=np.intp).reshape(len(rows), k)
+
+
+def compile_network(kb: KnowledgeBase, max_causes: int = 3) -> Network:
+    conds = tuple(kb.conditions)
+    finds = tuple(f for f in kb.findings if f not in kb.context_findings)
+    cidx = {c: i for i, c in enumerate(conds)}
+    fidx = {f: j for j, f in enumerate(finds)}
+    n, m = len(conds), len(finds)
+    leak_ref = np.array([kb.findings[f].leak.ref or 0.0 for f in finds])
+    stated = np.full((n, m), np.nan)
+    log1mp = np.zeros((n, m))
+    log_s = np.zeros((n, m))
+    for c, cond in kb.conditions.items():
+        i = cidx[c]
+        for f, link in cond.links.items():
+            if f not in fidx:
+                continue
+            j = fidx[f]
+            stated[i, j] = link.p
+            p, s = link_params(link.p, float(leak_ref[j]))
+            log1mp[i, j] = np.log1p(-p)
+            log_s[i, j] = np.log(s) if s > 0 else -np.inf
+    leaks: dict[tuple[str, str], Array] = {}
+    priors: dict[tuple[str, str], Array] = {}
+    for band in BANDS:
+        for sex in ("female", "male"):
+            leaks[(band, sex)] = np.array([kb.findings[f].leak.at(band, sex) for f in finds])
+            priors[(band, sex)] = np.array(
+                [getattr(kb.conditions[c].prior.by_age[band], sex) for c in conds], dtype=float
+            )
+    preg_set = np.full(n, np.nan)
+    preg_mult = np.ones(n)
+    preg_cond: int | None = None
+    for c, cond in kb.conditions.items():
+        rule = cond.prior.if_pregnant
+        if rule is None:
+            continue
+        if rule.set is not None:
+            preg_set[cidx[c]] = rule.set
+            preg_cond = cidx[c]
+        if rule.multiply is not None:
+            preg_mult[cidx[c]] = rule.multiply
+    requires = tuple(
+        (cidx[c], tuple(fidx[f] for f in cond.requires_any if f in fidx))
+        for c, cond in kb.conditions.items()
+        if cond.requires_any
+    )
+    return _assemble(
+        conds,
+        finds,
+        stated,
+        log1mp,
+        log_s,
+        leak_ref,
+        leaks,
+        priors,
+        preg_set,
+        preg_mult,
+        preg_cond,
+        dict(kb.pregnancy_q),
+        requires,
+        max_causes,
+    )
+
+
+def from_arrays(stated: Array, leak: Array, prior: Array, max_causes: int | None = None) -> Network:
+    """A network from raw arrays (n conditions x m findings), the same leak and prior for everyone.
+
+    Used by tests and benchmarks to build random networks; ``stated`` holds P(f | c alone) at leak ``leak``
+    (nan for no link).
+    """
+    n, m = stated.shape
+    log1mp = np.zeros((n, m))
+    log_s = np.zeros((n, m))
+    for i in range(n):
+        for j in range(m):
+            if not np.isnan(stated[i, j]):
+                p, s = link_params(float(stated[i, j]), float(leak[j]))
+                log1mp[i, j] = np.log1p(-p)
+                log_s[i, j] = np.log(s) if s > 0 else -np.inf
+    leaks = {(b, x): leak.astype(float) for b in BANDS for x in ("female", "male")}
+    priors = {(b, x): prior.astype(float) for b in BANDS for x in ("female", "male")}
+    return _assemble(
+        tuple(f"c{i}" for i in range(n)),
+        tuple(f"f{j}" for j in range(m)),
+        stated,
+        log1mp,
+        log_s,
+        leak.astype(float),
+        leaks,
+        priors,
+        np.full(n, np.nan),
+        np.ones(n),
+        None,
+        {},
+        (),
+        n if max_causes is None else max_causes,
+    )
+
+
+def _assemble(
+    conds: tuple[str, ...],
+    finds: tuple[str, ...],
+    stated: Array,
+    log1mp: Array,
+    log_s: Array,
+    leak_ref: Array,
+    leaks: dict[tuple[str, str], Array],
+    priors: dict[tuple[str, str], Array],
+    preg_set: Array,
+    preg_mult: Array,
+    preg_cond: int | None,
+    preg_q: dict[str, float],
+    requires: tuple[tuple[int, tuple[int, ...]], ...],
+    max_causes: int,
+) -> Network:
+    n, m = stated.shape
+    cidx = {c: i for i, c in enumerate(conds)}
+    fidx = {f: j for j, f in enumerate(finds)}
+    states = enumerate_states(n, max_causes)
+    pad_log1mp = np.vstack([log1mp, np.zeros((1, m))])
+    pad_log_s = np.vstack([log_s, np.zeros((1, m))])
+    A = pad_log1mp[states].sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        EB = np.exp(pad_log_s[states].sum(axis=1))
+    member = np.zeros((len(states), n + 1))
+    np.put_along_axis(member, states, 1.0, axis=1)
+    member = np.ascontiguousarray(member[:, :n])
+    return Network(
+        conditions=conds,
+        findings=finds,
+        cidx=cidx,
+        fidx=fidx,
+        stated=stated,
+        log1mp=log1mp,
+        log_s=log_s,
+        leak_ref=leak_ref,
+        leaks=leaks,
+        priors=priors,
+        preg_set=preg_set,
+        preg_mult=preg_mult,
+        pregnancy_condition=preg_cond,
+        pregnancy_q=preg_q,
+        requires_any=requires,
+        max_causes=max_causes,
+        states=states,
+        state_size=(states < n).sum(axis=1),
+        A=np.ascontiguousarray(A),
+        EB=np.ascontiguousarray(EB),
+        member=member,
+    )

@@ -1,0 +1,298 @@
+"""Pydantic models of the knowledge base: what every data file must look like, and the validated whole.
+
+The files live in ``crampcheck/knowledge`` (package data). ``load.py`` reads them into these models;
+``check.py`` adds the cross-file checks a curator needs (unknown ids, missing sources, translations).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Level = Literal["self_care", "doctor", "urgent", "emergency"]
+Grade = Literal["strong", "moderate", "weak", "none", "contradicted"]
+BANDS: tuple[str, ...] = ("1-11", "12-17", "18-39", "40-59", "60-74", "75+")
+LANGS: tuple[str, ...] = ("en", "zh")
+
+
+def age_band(age: int) -> str:
+    """The fact base's age band of an age in whole years."""
+    if age <= 11:
+        return "1-11"
+    if age <= 17:
+        return "12-17"
+    if age <= 39:
+        return "18-39"
+    if age <= 59:
+        return "40-59"
+    if age <= 74:
+        return "60-74"
+    return "75+"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Text(Strict):
+    """A text in every supported language."""
+
+    en: str
+    zh: str = ""
+
+    def get(self, lang: str) -> str:
+        return (self.zh if lang == "zh" else self.en) or self.en
+
+
+class TextList(Strict):
+    en: list[str] = Field(default_factory=list)
+    zh: list[str] = Field(default_factory=list)
+
+    def get(self, lang: str) -> list[str]:
+        return (self.zh if lang == "zh" else self.en) or self.en
+
+
+Prob = float
+
+
+class SexValue(Strict):
+    female: float = Field(ge=0.0, le=1.0)
+    male: float = Field(ge=0.0, le=1.0)
+
+
+# --- expressions -------------------------------------------------------------------------------------
+# A rule expression is kept as parsed YAML (str | dict) and compiled by crampcheck.triage; its shape is
+# validated here so a curator gets a message naming the rule.
+
+EXPR_KEYS = {"all", "any", "not", "age_ge", "age_lt", "set"}
+
+
+def validate_expr(e: Any, where: str) -> None:
+    if isinstance(e, str):
+        return
+    if not isinstance(e, dict) or len(e) != 1:
+        raise ValueError(f"{where}: an expression is a finding id or a one-key mapping, got {e!r}")
+    ((k, v),) = e.items()
+    if k not in EXPR_KEYS:
+        raise ValueError(f"{where}: unknown operator '{k}' (use one of {sorted(EXPR_KEYS)})")
+    if k in ("all", "any"):
+        if not isinstance(v, list) or not v:
+            raise ValueError(f"{where}: '{k}' takes a non-empty list")
+        for i, x in enumerate(v):
+            validate_expr(x, f"{where}.{k}[{i}]")
+    elif k == "not":
+        validate_expr(v, f"{where}.not")
+    elif k in ("age_ge", "age_lt"):
+        if not isinstance(v, int) or not 0 <= v <= 130:
+            raise ValueError(f"{where}: '{k}' takes a whole age, got {v!r}")
+    elif k == "set" and not isinstance(v, str):
+        raise ValueError(f"{where}: 'set' takes the name of a set")
+
+
+def expr_findings(e: Any, sets: dict[str, Any] | None = None) -> set[str]:
+    """Every finding id an expression mentions (sets expanded when given)."""
+    if isinstance(e, str):
+        return {e}
+    ((k, v),) = e.items()
+    if k in ("all", "any"):
+        out: set[str] = set()
+        for x in v:
+            out |= expr_findings(x, sets)
+        return out
+    if k == "not":
+        return expr_findings(v, sets)
+    if k == "set" and sets is not None and v in sets:
+        return expr_findings(sets[v], sets)
+    return set()
+
+
+class Rule(Strict):
+    id: str
+    level: Level
+    when: Any
+    text: Text
+    sources: list[str] = Field(default_factory=list)
+    policy: bool = False
+    strict: bool = False
+    suppresses: list[str] = Field(default_factory=list)
+
+    @field_validator("when")
+    @classmethod
+    def _expr(cls, v: Any) -> Any:
+        validate_expr(v, "when")
+        return v
+
+
+class TriageLine(Strict):
+    level: Level
+    when: Any
+
+    @field_validator("when")
+    @classmethod
+    def _expr(cls, v: Any) -> Any:
+        validate_expr(v, "when")
+        return v
+
+
+class ConditionTriage(Strict):
+    default: Level
+    escalate: list[TriageLine] = Field(default_factory=list)
+    deescalate: list[TriageLine] = Field(default_factory=list)
+
+
+class Link(Strict):
+    """P(finding = yes | this condition alone), stated at the finding's reference leak."""
+
+    p: float = Field(ge=0.0, le=1.0)
+    note: str = ""
+    sources: list[str] = Field(default_factory=list)
+
+    @property
+    def estimate(self) -> bool:
+        return not self.sources
+
+
+class PregnancyRule(Strict):
+    set: float | None = Field(default=None, ge=0.0, le=1.0)
+    multiply: float | None = Field(default=None, ge=0.0, le=20.0)
+
+
+class Prior(Strict):
+    by_age: dict[str, SexValue]
+    if_pregnant: PregnancyRule | None = None
+
+    @field_validator("by_age")
+    @classmethod
+    def _bands(cls, v: dict[str, SexValue]) -> dict[str, SexValue]:
+        missing = [b for b in BANDS if b not in v]
+        extra = [b for b in v if b not in BANDS]
+        if missing or extra:
+            raise ValueError(f"age bands must be exactly {list(BANDS)} (missing {missing}, unknown {extra})")
+        return v
+
+
+class Leak(Strict):
+    ref: float | None = Field(default=None, ge=0.0, le=1.0)
+    by_age: dict[str, float | SexValue] | None = None
+    context: bool = False
+    p_if_female_by_age: dict[str, float] | None = None
+
+    def at(self, band: str, sex: str) -> float:
+        assert self.ref is not None
+        if self.by_age is None:
+            return self.ref
+        v = self.by_age[band]
+        if isinstance(v, SexValue):
+            return v.female if sex == "female" else v.male
+        return float(v)
+
+
+class FindingText(Strict):
+    question: Text
+    label: Text
+    plain: Text
+
+
+class Finding(Strict):
+    id: str
+    group: str
+    question: Text
+    label: Text
+    plain: Text
+    leak: Leak
+
+
+class ConditionText(Strict):
+    id: str
+    name: Text
+    summary: Text
+    description: Text
+    icd10: str | None = None
+    doctor_checks: TextList = Field(default_factory=TextList)
+    warning_signs: TextList = Field(default_factory=TextList)
+    references: list[str] = Field(default_factory=list)
+
+
+class Condition(Strict):
+    id: str
+    name: Text
+    summary: Text
+    description: Text
+    icd10: str | None = None
+    doctor_checks: TextList = Field(default_factory=TextList)
+    warning_signs: TextList = Field(default_factory=TextList)
+    references: list[str] = Field(default_factory=list)
+    prior: Prior
+    links: dict[str, Link]
+    triage: ConditionTriage
+    requires_any: list[str] = Field(default_factory=list)
+
+
+class Reference(Strict):
+    id: str
+    citation: str
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    verified: bool = False
+    note: str = ""
+
+
+class Advice(Strict):
+    id: str
+    kind: Literal["now", "prevent", "see", "avoid"]
+    text: Text
+    evidence: Grade
+    evidence_note: Text
+    sources: list[str] = Field(min_length=1)
+    conditions: list[str] = Field(default_factory=list)
+    levels: list[Level] = Field(default_factory=list)
+    article_claim: str | None = None
+
+
+class QuestionGroup(Strict):
+    id: str
+    text: Text
+    none: Text
+    findings: list[str] = Field(min_length=1)
+
+
+class Represented(Strict):
+    conditions: list[str] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(default_factory=list)
+
+
+class ArticleClaim(Strict):
+    id: str
+    claim: Text
+    grade: str
+    verdict: Text
+    represented_by: Represented
+    sources: list[str] = Field(default_factory=list)
+
+
+class TriageText(Strict):
+    label: Text
+    message: Text
+
+
+class KnowledgeBase(BaseModel):
+    """The validated knowledge base; compiled once into arrays by ``crampcheck.engine.network``."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    version: str
+    conditions: dict[str, Condition]
+    findings: dict[str, Finding]
+    rules: list[Rule]
+    rule_sets: dict[str, Any]
+    groups: dict[str, QuestionGroup]
+    advice: dict[str, Advice]
+    references: dict[str, Reference]
+    article: list[ArticleClaim]
+    triage_text: dict[str, TriageText]
+    disclaimer: Text
+    context_findings: list[str] = Field(default_factory=list)
+    pregnancy_q: dict[str, float] = Field(default_factory=dict)

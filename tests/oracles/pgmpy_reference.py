@@ -1,0 +1,69 @@
+"""The same two-layer model built in pgmpy (full CPD tables, VariableElimination): an independent oracle.
+
+pgmpy knows nothing of noisy-OR or leak inhibitors: each observed finding gets a TabularCPD over its parents
+computed from the model's definition (fact base 1.4), and we run one VariableElimination query per condition
+(never a joint query, which would build a 2^n table). Only observed findings are added: unobserved ones are
+barren and would be pruned anyway.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+
+import numpy as np
+
+
+def _p_no(stated_col: np.ndarray, leak: float, parents: list[int], states: tuple[int, ...]) -> float:
+    act, inh = 1.0, 1.0
+    for i, on in zip(parents, states, strict=True):
+        if not on:
+            continue
+        P = float(stated_col[i])
+        if P >= leak:
+            act *= (1.0 - P) / (1.0 - leak)
+        else:
+            inh *= P / leak
+    return (1.0 - leak * inh) * act
+
+
+def build_model(stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, observed: list[int]):  # type: ignore[no-untyped-def]
+    from pgmpy.factors.discrete import TabularCPD
+    from pgmpy.models import DiscreteBayesianNetwork
+
+    n, _ = stated.shape
+    edges = []
+    cpds = []
+    for i in range(n):
+        cpds.append(TabularCPD(f"c{i}", 2, [[1 - prior[i]], [prior[i]]]))
+    for j in observed:
+        parents = [i for i in range(n) if not np.isnan(stated[i, j])]
+        edges += [(f"c{i}", f"f{j}") for i in parents]
+        cols_no, cols_yes = [], []
+        for states in itertools.product([0, 1], repeat=len(parents)):
+            pn = _p_no(stated[:, j], float(leak[j]), parents, states)
+            cols_no.append(pn)
+            cols_yes.append(1 - pn)
+        cpds.append(
+            TabularCPD(
+                f"f{j}", 2, [cols_no, cols_yes], evidence=[f"c{i}" for i in parents] or None,
+                evidence_card=[2] * len(parents) or None,
+            )
+        )
+    model = DiscreteBayesianNetwork(edges)
+    model.add_nodes_from([f"c{i}" for i in range(n)] + [f"f{j}" for j in observed])
+    model.add_cpds(*cpds)
+    return model
+
+
+def pgmpy_marginals(stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, evidence: Mapping[int, bool]) -> np.ndarray:
+    from pgmpy.inference import VariableElimination
+
+    model = build_model(stated, leak, prior, sorted(evidence))
+    ve = VariableElimination(model)
+    ev = {f"f{j}": int(v) for j, v in evidence.items()}
+    out = np.zeros(stated.shape[0])
+    for i in range(stated.shape[0]):
+        q = ve.query([f"c{i}"], evidence=ev, show_progress=False)
+        out[i] = float(q.values[1])
+    return out
