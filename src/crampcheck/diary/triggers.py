@@ -1,0 +1,504 @@
+"""Personal trigger analysis: a time-stratified case-crossover study of one person's diary.
+
+Pure: it takes tables (pandas DataFrames of episodes and daily exposures) and returns effects; it
+knows nothing of the database.
+
+Method (Maclure 1991; Janes, Sheppard & Lumley 2005 for time-stratified referents):
+
+* The unit is a *diary day*. Cramps before ``day_start_hour`` (06:00) count for the evening before,
+  because a night cramp belongs to the day that preceded it. A diary day is a *case day* when it
+  has at least one cramp. Only days with an exposure record are analysed (unknown is not "no").
+* Strata are calendar months: each case day is compared with the non-case days of the same month
+  (the time-stratified design, free of the overlap bias of symmetric windows). Each person is their
+  own control, so stable traits (age, genes, illness) cannot confound.
+* Conditional logistic regression (statsmodels ``ConditionalLogit``) fits all exposures together.
+  Its likelihood recurses over stratum size x cases, so strata are capped at 31 days, and
+  continuous exposures are standardised before fitting to keep ``exp`` from overflowing.
+* Each exposure gets an odds ratio with a 95% Wald interval, for "yes vs no" (yes/no exposures) or
+  per a rounded typical day-to-day difference (measured ones), and a plain sentence.
+* Many exposures are tested at once, so p-values are also adjusted (Holm, and Benjamini-Hochberg),
+  and the caution says in plain words what survives.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from crampcheck.errors import InputError
+
+MAX_STRATUM = 31
+MIN_CASE_DAYS = 10
+MIN_CONTROL_DAYS = 10
+MIN_DAYS_EACH_LEVEL = 5
+MAX_MISSING_SHARE = 0.3
+Z95 = 1.959963984540054
+ALPHA = 0.05
+
+Kind = Literal["binary", "continuous"]
+
+
+@dataclass(frozen=True)
+class ExposureSpec:
+    id: str
+    kind: Kind
+    en: str  # "days with hard training" / "typing, writing or gripping"
+    zh: str
+    unit_en: str = ""
+    unit_zh: str = ""
+    step: float | None = None  # fixed step for the odds ratio of a measured exposure
+    less_en: str = "less"
+    more_en: str = "more"
+
+
+SPECS: dict[str, ExposureSpec] = {
+    s.id: s
+    for s in (
+        ExposureSpec("hard_training", "binary", "hard training", "高强度训练"),
+        ExposureSpec("exercise_minutes", "continuous", "exercise", "运动", "minutes", "分钟"),
+        ExposureSpec("sleep_hours", "continuous", "sleep", "睡眠", "hours", "小时"),
+        ExposureSpec("fluids_l", "continuous", "fluids", "饮水", "litres", "升"),
+        ExposureSpec("alcohol_units", "continuous", "alcohol", "饮酒", "units", "单位"),
+        ExposureSpec("caffeine_mg", "continuous", "caffeine", "咖啡因", "mg", "毫克"),
+        ExposureSpec("cold", "binary", "cold exposure", "受凉"),
+        ExposureSpec(
+            "hand_use_hours", "continuous", "typing, writing or gripping", "打字、书写或抓握", "hours", "小时"
+        ),
+        ExposureSpec("menstruation", "binary", "menstruation", "月经期"),
+    )
+}
+
+
+def spec_for(column: str) -> ExposureSpec:
+    if column in SPECS:
+        return SPECS[column]
+    if column.startswith("medicine:"):
+        name = column.split(":", 1)[1]
+        return ExposureSpec(column, "binary", f"taking {name}", f"服用{name}")
+    return ExposureSpec(column, "continuous", column.replace("_", " "), column)
+
+
+@dataclass
+class Effect:
+    exposure: str
+    kind: Kind
+    label: str
+    odds_ratio: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    p_holm: float | None = None
+    p_bh: float | None = None
+    step: float | None = None
+    unit: str = ""
+    verdict: Literal[
+        "possible_trigger", "weak_hint", "possibly_protective", "no_clear_effect", "not_estimable"
+    ] = "no_clear_effect"
+    direction: Literal["more", "less"] | None = None
+    sentence: str = ""
+    n_days_exposed: int | None = None
+
+
+@dataclass
+class TriggerReport:
+    method: str
+    days_analysed: int
+    case_days: int
+    control_days: int
+    episodes_analysed: int
+    strata: int
+    effects: list[Effect] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    caution: str = ""
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def triggers(self) -> list[Effect]:
+        return [e for e in self.effects if e.verdict == "possible_trigger"]
+
+    def to_dict(self) -> dict[str, object]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# the day table
+
+
+def diary_day(ts: pd.Series, day_start_hour: int) -> pd.Series:
+    """The diary day of each timestamp: before ``day_start_hour`` counts for the previous day."""
+    return (pd.to_datetime(ts) - pd.Timedelta(hours=day_start_hour)).dt.normalize()
+
+
+def build_day_table(episodes: pd.DataFrame, exposures: pd.DataFrame, *, day_start_hour: int = 6) -> pd.DataFrame:
+    """One row per recorded diary day: ``case`` (0/1), ``episodes`` (count) and derived exposures.
+
+    ``episodes`` needs a ``started_at`` column; ``exposures`` a ``day`` column plus any of the
+    exposure columns of :class:`crampcheck.diary.schemas.ExposureIn` (``medicines`` as a list or a
+    ';'-joined string).
+    """
+    if "day" not in exposures.columns:
+        raise InputError("exposure table needs a 'day' column")
+    if len(episodes) and "started_at" not in episodes.columns:
+        raise InputError("episode table needs a 'started_at' column")
+    ex = exposures.copy()
+    ex["day"] = pd.to_datetime(ex["day"]).dt.normalize()
+    if ex["day"].duplicated().any():
+        dup = ex.loc[ex["day"].duplicated(), "day"].iloc[0]
+        raise InputError(f"two exposure records for {dup.date()}")
+    ex = ex.set_index("day").sort_index()
+    out = pd.DataFrame(index=ex.index)
+    if len(episodes):
+        counts = diary_day(episodes["started_at"], day_start_hour).value_counts()
+        out["episodes"] = counts.reindex(out.index, fill_value=0).astype(int)
+    else:
+        out["episodes"] = 0
+    out["case"] = (out["episodes"] > 0).astype(int)
+
+    def num(col: str) -> pd.Series:
+        return pd.to_numeric(ex[col], errors="coerce") if col in ex else pd.Series(np.nan, index=ex.index)
+
+    if "exercise_intensity" in ex:
+        inten = ex["exercise_intensity"]
+        out["hard_training"] = np.where(inten.isna(), np.nan, (inten == "hard").astype(float))
+    for col in ("exercise_minutes", "sleep_hours", "fluids_l", "alcohol_units", "caffeine_mg", "hand_use_hours"):
+        out[col] = num(col)
+    if "cold" in ex:
+        out["cold"] = ex["cold"].map(lambda v: np.nan if v is None or v != v else float(bool(v)))
+    if "menstrual_phase" in ex:
+        phase = ex["menstrual_phase"]
+        out["menstruation"] = np.where(phase.isna(), np.nan, (phase == "menstruation").astype(float))
+    if "medicines" in ex:
+        meds = ex["medicines"].map(_med_list)
+        names = sorted({m for lst in meds for m in lst})
+        for name in names:
+            out[f"medicine:{name}"] = meds.map(lambda lst, n=name: float(n in lst))
+    return out
+
+
+def _med_list(v: object) -> list[str]:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return []
+    if isinstance(v, str):
+        return [m.strip() for m in v.split(";") if m.strip()]
+    return [str(m) for m in v]  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------------
+# multiple testing
+
+
+def holm(p: list[float]) -> list[float]:
+    """Holm's step-down adjusted p-values (controls the chance of any false trigger)."""
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i])
+    adj = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adj[i] = running
+    return adj
+
+
+def benjamini_hochberg(p: list[float]) -> list[float]:
+    """Benjamini-Hochberg adjusted p-values (controls the share of false triggers among those named)."""
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i], reverse=True)
+    adj = [0.0] * m
+    running = 1.0
+    for rank, i in enumerate(order):
+        running = min(running, p[i] * m / (m - rank))
+        adj[i] = running
+    return adj
+
+
+# ---------------------------------------------------------------------------------------------
+# the analysis
+
+
+def _nice_step(sd: float) -> float:
+    """A round step near one standard deviation (0.5, 1, 2, 5, 10, ...)."""
+    if sd <= 0 or not math.isfinite(sd):
+        return 1.0
+    mag = 10 ** math.floor(math.log10(sd))
+    for m in (1, 2, 5, 10):
+        if sd <= m * mag * 1.5:
+            return float(m * mag)
+    return float(10 * mag)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}" if x < 10 else f"{x:.0f}"
+
+
+def _times(x: float, lang: str) -> str:
+    if lang == "zh":
+        return f"{_fmt(x)} 倍"
+    if 0.95 <= x < 1.05:
+        return "about as likely"
+    return f"about {_fmt(x)} times as likely"
+
+
+def _sentence(e: Effect, spec: ExposureSpec, lang: str) -> str:
+    if e.odds_ratio is None or e.ci_low is None or e.ci_high is None:
+        if lang == "zh":
+            return f"{spec.zh}：数据不足以估计（例如每个有此情况的日子都抽筋或都不抽筋）。"
+        return (
+            f"{spec.en}: cannot be estimated from this diary (for example, it always or never came with cramps)."
+        )
+    orr, lo, hi = e.odds_ratio, e.ci_low, e.ci_high
+    if spec.kind == "binary":
+        if lang == "zh":
+            return (
+                f"有{spec.zh}的日子之后，抽筋的可能性约为其他日子的 {_fmt(orr)} 倍（{_fmt(lo)} 至 {_fmt(hi)}）。"
+            )
+        if orr < 0.95:
+            return f"After days with {spec.en}, cramps were less likely: {_times(orr, 'en')} ({_fmt(lo)} to {_fmt(hi)})."
+        return f"After days with {spec.en}, cramps were {_times(orr, 'en')} ({_fmt(lo)} to {_fmt(hi)})."
+    step = e.step or 1.0
+    step_txt = f"{step:g}"
+    unit_en = spec.unit_en[:-1] if step == 1 and spec.unit_en.endswith("s") else spec.unit_en
+    direction_en, direction_zh = "more", "多"
+    if orr < 1:  # say it the way round that reads naturally: "with each hour less sleep"
+        orr, lo, hi = 1 / orr, 1 / hi, 1 / lo
+        direction_en, direction_zh = "less", "少"
+    if lang == "zh":
+        return (
+            f"{spec.zh}每{direction_zh} {step_txt} {spec.unit_zh}，抽筋的可能性约为 {_fmt(orr)} 倍"
+            f"（{_fmt(lo)} 至 {_fmt(hi)}）。"
+        )
+    return (
+        f"With each {step_txt} {unit_en} {direction_en} {spec.en}, cramps were {_times(orr, 'en')}"
+        f" ({_fmt(lo)} to {_fmt(hi)})."
+    )
+
+
+def _caution(report: TriggerReport, lang: str) -> str:
+    n = len([e for e in report.effects if e.p_value is not None])
+    if n == 0:
+        return ""
+    strong = [e for e in report.effects if e.verdict == "possible_trigger"]
+    hints = [e for e in report.effects if e.verdict == "weak_hint"]
+    if lang == "zh":
+        base = f"同时检验了 {n} 项因素；仅凭偶然，约每 20 项就可能有 1 项看起来像诱因。"
+        if strong:
+            names = "、".join(spec_for(e.exposure).zh for e in strong)
+            return base + f"考虑到这一点（Benjamini-Hochberg 校正）后，仍然突出的是：{names}。"
+        if hints:
+            names = "、".join(spec_for(e.exposure).zh for e in hints)
+            return base + f"{names} 单独看似有关，但校正后可能只是偶然；请继续记录来验证。"
+        return base + "校正后没有哪一项确定地突出；请把结果当作线索，而非结论。"
+    base = f"We tested {n} things at once; by chance alone, about 1 in 20 can look like a trigger."
+    if strong:
+        names = ", ".join(spec_for(e.exposure).en for e in strong)
+        return base + f" After allowing for that (Benjamini-Hochberg), these still stand out: {names}."
+    if hints:
+        names = ", ".join(spec_for(e.exposure).en for e in hints)
+        return (
+            base + f" {names[0].upper() + names[1:]} looked linked on its own, but after allowing for that it may"
+            " be chance: keep recording to check."
+        )
+    return (
+        base
+        + " After allowing for that, none stands out for certain: treat the results as leads to test, not proof."
+    )
+
+
+def analyse(
+    days: pd.DataFrame,
+    *,
+    exposures: list[str] | None = None,
+    strata: pd.Series | None = None,
+    lang: str = "en",
+) -> TriggerReport:
+    """Fit the case-crossover model on a day table from :func:`build_day_table`.
+
+    ``strata`` defaults to calendar months of the index; any stratum over 31 days is refused.
+    """
+    from statsmodels.discrete.conditional_models import ConditionalLogit
+
+    if "case" not in days.columns:
+        raise InputError("day table needs a 'case' column (1 on days with a cramp)")
+    meta_cols = {"case", "episodes"}
+    candidates = exposures if exposures is not None else [c for c in days.columns if c not in meta_cols]
+    unknown = [c for c in candidates if c not in days.columns]
+    if unknown:
+        raise InputError(f"unknown exposure column(s): {', '.join(unknown)}")
+    if strata is None:
+        idx = pd.DatetimeIndex(days.index)
+        strata = pd.Series(idx.year * 100 + idx.month, index=days.index)
+    sizes = strata.value_counts()
+    if len(sizes) and sizes.max() > MAX_STRATUM:
+        raise InputError(
+            f"stratum {sizes.idxmax()} has {sizes.max()} days; the conditional likelihood is only computed for"
+            f" strata of at most {MAX_STRATUM} days (use calendar months)"
+        )
+
+    skipped: dict[str, str] = {}
+    chosen: list[str] = []
+    n = len(days)
+    for col in candidates:
+        spec = spec_for(col)
+        x = pd.to_numeric(days[col], errors="coerce")
+        missing = x.isna().mean() if n else 1.0
+        if missing > MAX_MISSING_SHARE:
+            skipped[col] = f"recorded on only {int(x.notna().sum())} of {n} days"
+            continue
+        xs = x.dropna()
+        if spec.kind == "binary":
+            yes = int((xs > 0).sum())
+            no = int((xs == 0).sum())
+            if yes < MIN_DAYS_EACH_LEVEL or no < MIN_DAYS_EACH_LEVEL:
+                skipped[col] = (
+                    f"needs at least {MIN_DAYS_EACH_LEVEL} days with and without it ({yes} with, {no} without)"
+                )
+                continue
+        elif xs.nunique() < 3 or float(xs.std()) == 0.0:
+            skipped[col] = "hardly varies from day to day"
+            continue
+        chosen.append(col)
+
+    data = days[["case", "episodes", *chosen]].copy()
+    data["_stratum"] = strata
+    data = data.dropna()
+    case_days = int(data["case"].sum())
+    control_days = int(len(data) - case_days)
+    # only strata with both a case day and a control day carry information
+    informative = data.groupby("_stratum")["case"].transform(lambda c: 0 < c.sum() < len(c)).astype(bool)
+    data = data[informative]
+    report = TriggerReport(
+        method="time-stratified case-crossover (calendar-month strata), conditional logistic regression",
+        days_analysed=len(data),
+        case_days=case_days,
+        control_days=control_days,
+        episodes_analysed=int(data["episodes"].sum()) if len(data) else 0,
+        strata=int(data["_stratum"].nunique()) if len(data) else 0,
+        skipped=skipped,
+    )
+    zh = lang == "zh"
+    if case_days < MIN_CASE_DAYS or control_days < MIN_CONTROL_DAYS:
+        report.warnings.append(
+            (
+                f"数据太少：只有 {case_days} 个抽筋日和 {control_days} 个无抽筋日（各需至少 {MIN_CASE_DAYS} 个）。"
+                "请继续记录几周后再看。"
+            )
+            if zh
+            else (
+                f"Too little data: {case_days} days with cramps and {control_days} without (at least"
+                f" {MIN_CASE_DAYS} of each are needed). Keep the diary for a few more weeks."
+            )
+        )
+    elif len(data) < 60:
+        report.warnings.append(
+            "记录少于 60 天，区间会很宽。"
+            if zh
+            else f"Only {len(data)} usable days: the intervals are wide; two to three months give clearer answers."
+        )
+    if not chosen:
+        return report
+    if case_days < MIN_CASE_DAYS or control_days < MIN_CONTROL_DAYS or len(data) < len(chosen) + 5:
+        return report
+
+    X = data[chosen].to_numpy(dtype=float)
+    mean = X.mean(axis=0)
+    sd = X.std(axis=0)
+    sd[sd == 0] = 1.0
+    Xs = (X - mean) / sd
+    y = data["case"].to_numpy(dtype=float)
+    groups = data["_stratum"].to_numpy()
+    params, bse = _fit(ConditionalLogit, y, Xs, groups)
+
+    for j, col in enumerate(chosen):
+        spec = spec_for(col)
+        b, s = params[j], bse[j]
+        label = spec.zh if zh else spec.en
+        exposed = int((data[col] > 0).sum()) if spec.kind == "binary" else None
+        if not (math.isfinite(b) and math.isfinite(s)) or abs(b) > 8 or s > 5:
+            eff = Effect(
+                col, spec.kind, label, None, None, None, None, verdict="not_estimable", n_days_exposed=exposed
+            )
+        else:
+            if spec.kind == "binary":
+                scale = 1.0 / sd[j]  # one unit (no -> yes) in standard-deviation units
+                step, unit = None, ""
+            else:
+                step = spec.step or _nice_step(float(sd[j]))
+                scale = step / sd[j]
+                unit = spec.unit_zh if zh else spec.unit_en
+            beta, se = b * scale, s * scale
+            p = math.erfc(abs(b / s) / math.sqrt(2))
+            eff = Effect(
+                col,
+                spec.kind,
+                label,
+                odds_ratio=math.exp(beta),
+                ci_low=math.exp(beta - Z95 * se),
+                ci_high=math.exp(beta + Z95 * se),
+                p_value=p,
+                step=step,
+                unit=unit,
+                n_days_exposed=exposed,
+            )
+        eff.sentence = _sentence(eff, spec, lang)
+        report.effects.append(eff)
+
+    tested = [e for e in report.effects if e.p_value is not None]
+    if tested:
+        ps = [float(e.p_value) for e in tested if e.p_value is not None]
+        for e, ph, pb in zip(tested, holm(ps), benjamini_hochberg(ps), strict=True):
+            e.p_holm, e.p_bh = ph, pb
+    for e in report.effects:
+        _judge(e)
+    report.effects.sort(key=lambda e: (e.p_value is None, e.p_value if e.p_value is not None else 1.0))
+    report.caution = _caution(report, lang)
+    return report
+
+
+def _judge(e: Effect) -> None:
+    """Name the verdict. A measured exposure triggers in either direction (more caffeine, less
+    sleep); a yes/no exposure below 1 is protective. "possible_trigger" needs the
+    Benjamini-Hochberg adjusted p below 0.05, so testing many exposures does not flood the list;
+    an interval that excludes 1 without surviving the adjustment is only a "weak_hint"."""
+    if e.odds_ratio is None or e.p_value is None or e.ci_low is None or e.ci_high is None:
+        e.verdict = "not_estimable"
+        return
+    e.direction = "more" if e.odds_ratio >= 1 else "less"
+    excludes_one = e.ci_low > 1 or e.ci_high < 1
+    survives = e.p_bh is not None and e.p_bh < ALPHA
+    harmful = e.kind == "continuous" or e.odds_ratio > 1
+    if not excludes_one:
+        e.verdict = "no_clear_effect"
+    elif not harmful:
+        e.verdict = "possibly_protective" if survives else "no_clear_effect"
+    else:
+        e.verdict = "possible_trigger" if survives else "weak_hint"
+
+
+def _fit(model: type, y: np.ndarray, X: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fit, falling back from Newton to BFGS; NaN where the likelihood is flat (separation)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for method in ("bfgs", "newton"):
+            try:
+                res = model(y, X, groups=groups).fit(disp=0, method=method, maxiter=200)
+                params = np.asarray(res.params, dtype=float)
+                bse = np.asarray(res.bse, dtype=float)
+                if np.all(np.isfinite(params)):
+                    return params, bse
+            except (np.linalg.LinAlgError, ValueError, OverflowError, RecursionError):
+                continue
+    nan = np.full(X.shape[1], np.nan)
+    return nan, nan
+
+
+def analyse_tables(
+    episodes: pd.DataFrame, exposures: pd.DataFrame, *, lang: str = "en", day_start_hour: int = 6
+) -> TriggerReport:
+    """:func:`build_day_table` then :func:`analyse`."""
+    return analyse(build_day_table(episodes, exposures, day_start_hour=day_start_hour), lang=lang)

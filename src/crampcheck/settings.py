@@ -1,0 +1,98 @@
+"""The one settings object: where data lives, which database to use, and how the API authenticates.
+
+Read from the environment once (``get_settings()``), validated at start:
+
+=============================  ==========================================================  ==================
+variable                       meaning                                                     default
+=============================  ==========================================================  ==================
+CRAMPCHECK_DATA_DIR            directory for the embedded database and generated files     platformdirs user data dir
+CRAMPCHECK_DATABASE_URL        SQLAlchemy URL (``sqlite:///...`` or ``postgresql+psycopg://...``)
+                                                                                           ``sqlite:///<data dir>/crampcheck.sqlite``
+CRAMPCHECK_LOCAL_NO_TOKEN      ``1``: requests from loopback without a token act as the     ``1`` with the embedded default
+                               single local user; ``0``: every request needs a bearer token database, else ``0``
+CRAMPCHECK_LOCAL_USER          name of that local user (also the CLI's default user)        ``local``
+CRAMPCHECK_SQLITE_SYNCHRONOUS  ``NORMAL`` (survives a crash of the program) or ``FULL``      ``NORMAL``
+                               (also survives power loss, slower)
+CRAMPCHECK_AUTO_MIGRATE        ``1``: upgrade the database schema when first opened         ``1``
+=============================  ==========================================================  ==================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from crampcheck.errors import InputError
+
+APP_NAME = "crampcheck"
+DB_FILENAME = "crampcheck.sqlite"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InputError(f"{name}={raw!r} is not a yes/no value; use 1 or 0")
+
+
+class Settings(BaseModel):
+    """Validated settings; build with :meth:`from_env` or directly in tests."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: Path = Field(description="directory for the embedded database and generated files")
+    database_url: str = Field(description="SQLAlchemy database URL")
+    embedded_database: bool = Field(
+        description="True when database_url is the default SQLite file in data_dir (not set by the user)"
+    )
+    local_no_token: bool = Field(
+        description="requests from a loopback address without a token act as the local user"
+    )
+    local_user: str = Field(default="local", min_length=1, max_length=64)
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
+    auto_migrate: bool = True
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the ``CRAMPCHECK_*`` variables; raise :class:`InputError` naming a bad one."""
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("CRAMPCHECK_DATA_DIR") or platformdirs.user_data_dir(APP_NAME)).expanduser()
+        url = env.get("CRAMPCHECK_DATABASE_URL", "").strip()
+        embedded = not url
+        if embedded:
+            url = f"sqlite:///{data_dir / DB_FILENAME}"
+        sync = env.get("CRAMPCHECK_SQLITE_SYNCHRONOUS", "NORMAL").strip().upper()
+        try:
+            return cls(
+                data_dir=data_dir,
+                database_url=url,
+                embedded_database=embedded,
+                local_no_token=_flag(env, "CRAMPCHECK_LOCAL_NO_TOKEN", embedded),
+                local_user=env.get("CRAMPCHECK_LOCAL_USER", "local"),
+                sqlite_synchronous=sync,  # type: ignore[arg-type]
+                auto_migrate=_flag(env, "CRAMPCHECK_AUTO_MIGRATE", True),
+            )
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"])
+            raise InputError(f"setting {field}: {err['msg']}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings.from_env()
