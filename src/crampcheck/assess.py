@@ -1,0 +1,242 @@
+"""The one façade every interface calls: (age, sex, answers, language) -> ranked causes, triage, next
+question and advice, all recording the knowledge-base version that produced them.
+
+Stateless: the caller resends every answer on each call, so the interview state is the request itself.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from crampcheck.advice import select_advice
+from crampcheck.engine.network import Network, compile_network
+from crampcheck.engine.posterior import Context, Posterior, leave_one_out, posterior, single_fault_factor
+from crampcheck.errors import InputError, UnknownIdError
+from crampcheck.interview.select import Choice, QuestionSpec, Selector
+from crampcheck.kb.load import load_kb
+from crampcheck.kb.schema import KnowledgeBase
+from crampcheck.schema import (
+    AdviceItem,
+    Answer,
+    Assessment,
+    AssessRequest,
+    Contribution,
+    EngineInfo,
+    Question,
+    QuestionOption,
+    RankedCondition,
+    Source,
+    Triage,
+    TriageReason,
+)
+from crampcheck.triage import Triage as TriageRules
+from crampcheck.triage import TriageResult
+
+SHOW_CONDITIONS = 8
+EXPLAIN_CONDITIONS = 5
+MIN_DELTA = 0.005
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the engine concludes from the answers so far (no texts)."""
+
+    post: Posterior
+    ranked: list[tuple[str, float]]
+    triage: TriageResult
+    choice: Choice
+
+
+def answers_map(answers: Iterable[Answer], kb: KnowledgeBase, sex: str) -> dict[str, bool | None]:
+    """Validate answers into {finding: True (yes) / False (no) / None (unknown)}; later answers win."""
+    out: dict[str, bool | None] = {}
+    for k, a in enumerate(answers):
+        if a.finding not in kb.findings:
+            raise UnknownIdError("finding", a.finding, kb.findings, where=f"answers[{k}]")
+        out[a.finding] = {"present": True, "absent": False, "unknown": None}[a.state]
+    if sex == "male" and out.get("pregnant") is True:
+        raise InputError("answers: 'pregnant' is 'present' but sex is 'male'; check the sex or the answer")
+    return out
+
+
+class Assessor:
+    """The knowledge base compiled once, with the engine, triage and interview policy built on it."""
+
+    def __init__(self, kb: KnowledgeBase | None = None, max_causes: int = 3) -> None:
+        self.kb = kb or load_kb()
+        self.net: Network = compile_network(self.kb, max_causes=max_causes)
+        self.rules = TriageRules(self.kb)
+        groups = {g.id: tuple(g.findings) for g in self.kb.groups.values()}
+        grouped = {f for g in groups.values() for f in g}
+        singles = [f for f in self.kb.findings if f not in grouped]
+        self.selector = Selector(self.net, self.rules, groups, singles)
+
+    # --- the computation ------------------------------------------------------------------------------
+    def step(self, age: int, sex: str, answers: Mapping[str, bool | None], asked: Iterable[str] = ()) -> Step:
+        ctx = Context(age=age, sex=sex, pregnant=answers.get("pregnant"))
+        ev = {self.net.fidx[f]: v for f, v in answers.items() if v is not None and f in self.net.fidx}
+        post = posterior(self.net, ctx, ev)
+        order = np.argsort(-post.marginals, kind="stable")
+        ranked = [(self.net.conditions[i], float(post.marginals[i])) for i in order]
+        tri = self.rules.assess(answers, age, ranked)
+        top = [c for c, p in ranked[:3] if p >= 0.2] or [ranked[0][0]]
+        asked_set = set(asked)
+        turns = len(asked_set)
+        choice = self.selector.choose(post, answers, asked_set, age, sex, tri.level, top, turns)
+        return Step(post, ranked, tri, choice)
+
+    # --- the façade -----------------------------------------------------------------------------------
+    def assess(self, req: AssessRequest) -> Assessment:
+        kb = self.kb
+        lang = req.lang
+        answers = answers_map(req.answers, kb, req.sex)
+        for q in req.asked:
+            if q not in self.selector.questions:
+                raise UnknownIdError("question", q, self.selector.questions, where="asked")
+        st = self.step(req.age, req.sex, answers, req.asked)
+        ctx = Context(age=req.age, sex=req.sex, pregnant=answers.get("pregnant"))
+        shown = [(c, p) for c, p in st.ranked[:SHOW_CONDITIONS] if p >= 0.01] or st.ranked[:3]
+        loo = leave_one_out(self.net, ctx, st.post)
+        lr = single_fault_factor(self.net, st.post)
+        conditions: list[RankedCondition] = []
+        for k, (cid, p) in enumerate(shown):
+            cond = kb.conditions[cid]
+            ci = self.net.cidx[cid]
+            raised: list[Contribution] = []
+            lowered: list[Contribution] = []
+            if k < EXPLAIN_CONDITIONS:
+                for j, (fj, yes) in enumerate(st.post.obs):
+                    fid = self.net.findings[fj]
+                    delta = float(p - loo[ci, j])
+                    if abs(delta) < MIN_DELTA:
+                        continue
+                    f = kb.findings[fid]
+                    c = Contribution(
+                        finding=fid,
+                        state="present" if yes else "absent",
+                        text=(f.plain.get(lang) if yes else _negated(f.plain.get(lang), lang)),
+                        delta=round(delta, 4),
+                        factor=round(float(lr[ci, j]), 3),
+                    )
+                    (raised if delta > 0 else lowered).append(c)
+                raised.sort(key=lambda c: -c.delta)
+                lowered.sort(key=lambda c: c.delta)
+            level, _ = self.rules.condition_level(cid, answers, req.age)
+            conditions.append(
+                RankedCondition(
+                    id=cid,
+                    name=cond.name.get(lang),
+                    probability=round(p, 4),
+                    level=level,  # type: ignore[arg-type]
+                    summary=cond.summary.get(lang),
+                    raised_by=raised[:6],
+                    lowered_by=lowered[:4],
+                    icd10=cond.icd10,
+                )
+            )
+        triage = self._triage_model(st.triage, lang)
+        question = self._question_model(st.choice.question, lang) if st.choice.question else None
+        advice = [self._advice_model(a, hits, lang) for a, hits in select_advice(kb, st.ranked, st.triage.level)]
+        return Assessment(
+            kb_version=kb.version,
+            lang=lang,
+            age=req.age,
+            sex=req.sex,
+            answers=list(req.answers),
+            conditions=conditions,
+            none_of_the_above=round(st.post.none, 4),
+            triage=triage,
+            next_question=question,
+            should_stop=st.choice.should_stop,
+            advice=advice,
+            disclaimer=kb.disclaimer.get(lang),
+            engine=EngineInfo(
+                method="enumeration of joint states (noisy-OR with leak inhibitors)",
+                max_causes=self.net.max_causes,
+                states=len(self.net.states),
+                neglected_mass_bound=st.post.neglected_bound,
+            ),
+        )
+
+    # --- texts --------------------------------------------------------------------------------------------
+    def _triage_model(self, tri: TriageResult, lang: str) -> Triage:
+        kb = self.kb
+        reasons: list[TriageReason] = []
+        rules = {r.id: r for r in kb.rules}
+        for r in tri.reasons:
+            if r.condition is not None:
+                name = kb.conditions[r.condition].name.get(lang)
+                if lang == "zh":
+                    text = f"可能的原因“{name}”通常需要这一级别的处理。"
+                else:
+                    text = f"The likely cause, {name}, usually needs this level of care."
+                if r.findings:
+                    labels = ", ".join(kb.findings[f].plain.get(lang) for f in r.findings)
+                    text += f"（因为：{labels}）" if lang == "zh" else f" (because of: {labels})"
+            else:
+                text = rules[r.rule].text.get(lang)
+            reasons.append(TriageReason(rule=r.rule, level=r.level, text=text, findings=list(r.findings)))  # type: ignore[arg-type]
+        tt = kb.triage_text.get(tri.level)
+        return Triage(
+            level=tri.level,  # type: ignore[arg-type]
+            label=tt.label.get(lang) if tt else tri.level,
+            message=tt.message.get(lang) if tt else "",
+            reasons=reasons,
+        )
+
+    def question_model(self, qid: str, lang: str) -> Question:
+        return self._question_model(self.selector.questions[qid], lang)
+
+    def _question_model(self, q: QuestionSpec, lang: str) -> Question:
+        kb = self.kb
+        if q.kind == "multiple":
+            g = kb.groups[q.id]
+            text = g.text.get(lang)
+        else:
+            text = kb.findings[q.findings[0]].question.get(lang)
+        opts = [QuestionOption(finding=f, label=kb.findings[f].label.get(lang)) for f in q.findings]
+        return Question(
+            id=q.id,
+            kind=q.kind,
+            text=text,
+            options=opts,
+            findings=list(q.findings),
+            danger=q.id == "danger",  # type: ignore[arg-type]
+        )
+
+    def _advice_model(self, a, hits: list[str], lang: str) -> AdviceItem:  # type: ignore[no-untyped-def]
+        kb = self.kb
+        sources = []
+        for s in a.sources:
+            ref = kb.references.get(s)
+            if ref is not None:
+                sources.append(Source(id=s, citation=ref.citation, url=ref.url, pmid=ref.pmid, doi=ref.doi))
+        return AdviceItem(
+            id=a.id,
+            kind=a.kind,
+            text=a.text.get(lang),
+            evidence=a.evidence,
+            evidence_note=a.evidence_note.get(lang),
+            sources=sources,
+            for_conditions=hits,
+            article_claim=a.article_claim,
+        )
+
+
+def _negated(text: str, lang: str) -> str:
+    return f"没有{text}" if lang == "zh" else f"no {text}"
+
+
+@functools.lru_cache(maxsize=1)
+def default_assessor() -> Assessor:
+    """The shipped knowledge base, compiled once per process."""
+    return Assessor()
+
+
+def assess(req: AssessRequest) -> Assessment:
+    """Assess one request with the shipped knowledge base."""
+    return default_assessor().assess(req)

@@ -1,0 +1,1 @@
+"""Evaluation on clinical vignettes (shared/spec/evaluation.md): loading, the simulated patient, metrics."""

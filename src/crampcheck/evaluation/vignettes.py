@@ -1,0 +1,69 @@
+"""Reading vignette files (JSON Lines) into validated models, with messages that name the line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from crampcheck.errors import AnswersFileError
+from crampcheck.kb.schema import KnowledgeBase
+
+
+class Gold(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    condition: str
+    acceptable: list[str] = Field(default_factory=list)
+    triage: Literal["self_care", "doctor", "urgent", "emergency"]
+
+
+class Vignette(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    age: int = Field(ge=1, le=110)
+    sex: Literal["female", "male"]
+    narrative: str = ""
+    presenting: list[str] = Field(default_factory=list)
+    facts: dict[str, bool] = Field(default_factory=dict)
+    unknown: list[str] = Field(default_factory=list)
+    gold: Gold
+    lang: str | None = None
+
+
+def load_vignettes(path: Path, kb: KnowledgeBase) -> list[Vignette]:
+    if not path.exists():
+        raise AnswersFileError(f"{path}: file not found")
+    out: list[Vignette] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise AnswersFileError(f"{path}: not UTF-8 text ({e.reason})") from None
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            v = Vignette.model_validate(json.loads(line))
+        except json.JSONDecodeError as e:
+            raise AnswersFileError(f"{path} line {no}: not valid JSON ({e.msg}, column {e.colno})") from None
+        except ValidationError as e:
+            d = e.errors()[0]
+            loc = ".".join(str(x) for x in d["loc"])
+            raise AnswersFileError(f"{path} line {no}: field '{loc}': {d['msg']}") from None
+        for f in [*v.presenting, *v.facts, *v.unknown]:
+            if f not in kb.findings:
+                import difflib
+
+                close = difflib.get_close_matches(f, list(kb.findings), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise AnswersFileError(f"{path} line {no}: unknown finding '{f}'{hint}")
+        for c in [v.gold.condition, *v.gold.acceptable]:
+            if c not in kb.conditions:
+                raise AnswersFileError(f"{path} line {no}: unknown condition '{c}' in gold")
+        out.append(v)
+    if not out:
+        raise AnswersFileError(f"{path}: no vignettes in the file")
+    return out

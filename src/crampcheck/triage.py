@@ -1,0 +1,204 @@
+"""Triage: red-flag rules that always escalate, plus each likely condition's own level, with the reasons.
+
+Final level = the most urgent of (fact base 1.3): every fired rule (a minimum level, whatever the
+probabilities); the own level of the top-ranked condition (its default, raised by its escalation lines, lowered
+only by its de-escalation lines); and the own level of any other condition with probability >= 0.30 whose
+level is urgent or emergency. Expressions use three-valued logic over the answers (True = yes, False = no,
+None = not known); a rule fires only when it is certainly true. In escalation rules ``not X`` means "X is not
+known to be true", so an unanswered question never hides a danger; in strict rules (de-escalations) ``not X``
+needs X answered "no".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crampcheck.kb.schema import KnowledgeBase, expr_findings
+
+LEVELS = ("self_care", "doctor", "urgent", "emergency")
+RANK = {lv: i for i, lv in enumerate(LEVELS)}
+OTHER_DANGEROUS_THRESHOLD = 0.30  # fact base 1.3 item 3 (clinical-judgement policy)
+
+Answers = Mapping[str, bool | None]
+Tri = bool | None
+Fn = Callable[[Answers, int], Tri]
+
+
+def compile_expr(e: Any, sets: Mapping[str, Any], strict: bool) -> Fn:
+    """Compile a rule expression into a function (answers, age) -> True / False / None."""
+    if isinstance(e, str):
+        fid = e
+        return lambda a, age: a.get(fid)
+    ((k, v),) = e.items()
+    if k == "set":
+        return compile_expr(sets[v], sets, strict)
+    if k == "age_ge":
+        n = int(v)
+        return lambda a, age: age >= n
+    if k == "age_lt":
+        n = int(v)
+        return lambda a, age: age < n
+    if k == "not":
+        inner = compile_expr(v, sets, strict)
+        if strict:
+
+            def f_not_strict(a: Answers, age: int) -> Tri:
+                x = inner(a, age)
+                return None if x is None else not x
+
+            return f_not_strict
+
+        def f_not(a: Answers, age: int) -> Tri:
+            return inner(a, age) is not True
+
+        return f_not
+    parts = [compile_expr(x, sets, strict) for x in v]
+    if k == "all":
+
+        def f_all(a: Answers, age: int) -> Tri:
+            unknown = False
+            for p in parts:
+                x = p(a, age)
+                if x is False:
+                    return False
+                if x is None:
+                    unknown = True
+            return None if unknown else True
+
+        return f_all
+
+    def f_any(a: Answers, age: int) -> Tri:
+        unknown = False
+        for p in parts:
+            x = p(a, age)
+            if x is True:
+                return True
+            if x is None:
+                unknown = True
+        return None if unknown else False
+
+    return f_any
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    level: str
+    fn: Fn
+    findings: frozenset[str]
+    suppresses: tuple[str, ...]
+    text: Any
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompiledLine:
+    level: str
+    fn: Fn
+    findings: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    level: str
+    findings: tuple[str, ...]
+    condition: str | None = None
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    level: str
+    reasons: tuple[Reason, ...]
+
+
+class Triage:
+    """Compiled rules and condition lines of one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        sets = kb.rule_sets
+        self.rules = [
+            CompiledRule(
+                r.id,
+                r.level,
+                compile_expr(r.when, sets, r.strict),
+                frozenset(expr_findings(r.when, sets)),
+                tuple(r.suppresses),
+                r.text,
+                tuple(r.sources),
+            )
+            for r in kb.rules
+        ]
+        self.default = {c: cond.triage.default for c, cond in kb.conditions.items()}
+        self.escalate = {
+            c: [
+                CompiledLine(x.level, compile_expr(x.when, sets, False), frozenset(expr_findings(x.when, sets)))
+                for x in cond.triage.escalate
+            ]
+            for c, cond in kb.conditions.items()
+        }
+        self.deescalate = {
+            c: [
+                CompiledLine(x.level, compile_expr(x.when, sets, True), frozenset(expr_findings(x.when, sets)))
+                for x in cond.triage.deescalate
+            ]
+            for c, cond in kb.conditions.items()
+        }
+        self.rule_findings: frozenset[str] = frozenset().union(*(r.findings for r in self.rules))
+
+    def fired_rules(self, answers: Answers, age: int) -> list[CompiledRule]:
+        fired = [r for r in self.rules if r.fn(answers, age) is True]
+        suppressed = {s for r in fired for s in r.suppresses}
+        return [r for r in fired if r.id not in suppressed]
+
+    def condition_level(self, cid: str, answers: Answers, age: int) -> tuple[str, tuple[str, ...]]:
+        """A condition's own level given the answers, and the findings that moved it."""
+        level = self.default[cid]
+        why: tuple[str, ...] = ()
+        for line in self.deescalate[cid]:
+            if line.fn(answers, age) is True and RANK[line.level] < RANK[level]:
+                level, why = line.level, ()
+        for line in self.escalate[cid]:
+            if line.fn(answers, age) is True and RANK[line.level] > RANK[level]:
+                level = line.level
+                why = tuple(sorted(f for f in line.findings if answers.get(f) is True))
+        return level, why
+
+    def assess(self, answers: Answers, age: int, ranked: list[tuple[str, float]]) -> TriageResult:
+        """Final level and reasons. ``ranked`` is (condition, probability), most likely first."""
+        reasons: list[Reason] = []
+        level = "self_care"
+        for r in self.fired_rules(answers, age):
+            reasons.append(Reason(r.id, r.level, tuple(sorted(f for f in r.findings if answers.get(f) is True))))
+            if RANK[r.level] > RANK[level]:
+                level = r.level
+        for k, (cid, p) in enumerate(ranked):
+            if k > 0 and p < OTHER_DANGEROUS_THRESHOLD:
+                break
+            clevel, why = self.condition_level(cid, answers, age)
+            if k > 0 and RANK[clevel] < RANK["urgent"]:
+                continue
+            reasons.append(Reason("condition", clevel, why, condition=cid))
+            if RANK[clevel] > RANK[level]:
+                level = clevel
+        reasons.sort(key=lambda x: -RANK[x.level])
+        return TriageResult(level, tuple(reasons))
+
+    def pending(self, answers: Answers, age: int, current: str) -> dict[str, int]:
+        """Unanswered findings of rules that are partly satisfied and could raise the level.
+
+        A rule is partly satisfied when some finding it mentions is answered yes but its value is still
+        open; the fact base asks to put its missing questions next. Returns finding -> level it could reach.
+        """
+        out: dict[str, int] = {}
+        cur = RANK[current]
+        for r in self.rules:
+            if RANK[r.level] <= cur or not any(answers.get(f) is True for f in r.findings):
+                continue
+            if r.fn(answers, age) is None:
+                for f in r.findings:
+                    if answers.get(f) is None:
+                        out[f] = max(out.get(f, 0), RANK[r.level])
+        return out
