@@ -112,15 +112,13 @@ REFERENCE_KEYS = {"id", "citation", "pmid", "doi", "url", "verified", "note"}
 ARTICLE_KEYS = {"id", "claim", "grade", "verdict", "represented_by", "sources"}
 
 # Conditions for which the fact base gives no published source (expert knowledge only).
-UNSOURCED_CONDITIONS = frozenset(
-    {"hyperventilation", "parkinsons_dystonia", "hand_joint_tendon", "raynaud", "febrile_illness"}
-)
+UNSOURCED_CONDITIONS = frozenset({"hyperventilation", "febrile_illness"})
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Common traditional-only characters: the Chinese text must be Simplified.
 TRADITIONAL = re.compile("[這們發問醫腳經療邊時會說與應當動過數點體變還對實壓縮鬆轉]")
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$")
-REF_ID = re.compile(r"^ref[0-9]+(_[a-z0-9_]+)?$")
+REF_ID = re.compile(r"^(ref[0-9]+|refX_[a-z0-9_]+)$")
 OVERCONFIDENT_EN = re.compile(r"\b(definitely|certainly|guaranteed|always caused|100%)\b", re.IGNORECASE)
 OVERCONFIDENT_ZH = re.compile("肯定是|一定是|毫无疑问|百分之百")
 
@@ -273,7 +271,7 @@ def test_reference_entries_are_well_formed() -> None:
     for entry in references():
         assert isinstance(entry, dict) and set(entry) == REFERENCE_KEYS, f"bad reference entry {entry!r}"
         rid = entry["id"]
-        assert REF_ID.match(rid), f"reference id {rid!r} must look like ref12 or ref12_short"
+        assert REF_ID.match(rid), f"reference id {rid!r} must look like ref12 (fact base) or refX_short (added)"
         assert rid not in seen, f"reference id {rid} appears twice"
         seen.add(rid)
         citation = entry["citation"]
@@ -364,3 +362,10 @@ def test_article_grades_stay_honest() -> None:
     assert grade["A10"] == "strong"  # intense exercise
     lactic = next(claim for claim in article() if claim["id"] == "A16")
     assert "no_lactic_acid_myth" in lactic["represented_by"]["advice"]
+
+
+def test_added_sources_say_they_are_not_from_the_fact_base() -> None:
+    added = [entry for entry in references() if entry["id"].startswith("refX_")]
+    for entry in added:
+        assert entry["note"].startswith("Not in the fact base"), f"{entry['id']}: say where it came from"
+        assert entry["doi"] or entry["url"] or entry["pmid"], f"{entry['id']}: give an identifier or URL"
