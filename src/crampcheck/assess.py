@@ -86,7 +86,7 @@ class Assessor:
         top = [c for c, p in ranked[:3] if p >= 0.2] or [ranked[0][0]]
         asked_set = set(asked)
         turns = len(asked_set)
-        choice = self.selector.choose(post, answers, asked_set, age, sex, tri.level, top, turns)
+        choice = self.selector.choose(post, ctx, answers, asked_set, age, sex, tri.level, top, turns)
         return Step(post, ranked, tri, choice)
 
     # --- the façade -----------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ class Assessor:
         ctx = Context(age=req.age, sex=req.sex, pregnant=answers.get("pregnant"))
         shown = [(c, p) for c, p in st.ranked[:SHOW_CONDITIONS] if p >= 0.01] or st.ranked[:3]
         loo = leave_one_out(self.net, ctx, st.post)
-        lr = single_fault_factor(self.net, st.post)
+        lr = single_fault_factor(self.net, ctx, st.post)
         conditions: list[RankedCondition] = []
         for k, (cid, p) in enumerate(shown):
             cond = kb.conditions[cid]

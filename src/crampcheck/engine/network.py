@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,6 +50,22 @@ class Network:
     A: Array = field(repr=False)  # (S, m) sum over members of log(1 - p)
     EB: Array = field(repr=False)  # (S, m) product over members of s
     member: Array = field(repr=False)  # (S, n) 0/1 membership (float for matrix products)
+    _tables: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def log_p0_t(self, band: str, sex: str) -> Array:
+        """(m, S) log P(finding = no | state) for one age band and sex, built once and cached.
+
+        Stored finding-major so that gathering the rows of the answered findings is a contiguous copy.
+        """
+        key = (band, sex)
+        t = self._tables.get(key)
+        if t is None:
+            leak = self.leaks[key]
+            with np.errstate(divide="ignore"):
+                t = np.ascontiguousarray((self.A + np.log1p(-leak[None, :] * self.EB)).T)
+            t = np.maximum(t, -1e4)
+            self._tables[key] = t
+        return t
 
     @property
     def n(self) -> int:

@@ -39,7 +39,7 @@ class Posterior:
     marginals: Array  # (n,)
     none: float  # probability that no modelled condition is present
     weights: Array  # (S,) normalised state weights
-    loglik: Array  # (S, len(obs)) per-answer log-likelihood of each state (floored)
+    loglik: Array  # (len(obs), S) per-answer log-likelihood of each state (floored)
     obs: list[tuple[int, bool]]  # (finding index, answered yes?)
     log_evidence: float
     neglected_bound: float
@@ -89,6 +89,17 @@ def _tail_mass(pri: Array, k: int) -> float:
 
 def state_log_prior(net: Network, ctx: Context, ruled_out: set[int] | None = None) -> tuple[Array, float]:
     """Log prior of every enumerated state for this person, and the prior mass of the states left out."""
+    key = ("prior", age_band(ctx.age), ctx.sex, ctx.pregnant, ctx_q(net, ctx), tuple(sorted(ruled_out or ())))
+    hit = net._tables.get(key)  # type: ignore[call-overload]
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    res = _state_log_prior_uncached(net, ctx, ruled_out)
+    if len(net._tables) < 512:
+        net._tables[key] = res  # type: ignore[index]
+    return res
+
+
+def _state_log_prior_uncached(net: Network, ctx: Context, ruled_out: set[int] | None) -> tuple[Array, float]:
     comps: list[tuple[float, Array]] = []
     if ctx.pregnant is True:
         comps = [(1.0, condition_priors(net, ctx, True))]
@@ -117,15 +128,17 @@ def ctx_q(net: Network, ctx: Context) -> float:
 
 
 def finding_loglik(
-    net: Network, leak: Array, cols: np.ndarray, yes: np.ndarray, rows: np.ndarray | None = None
+    net: Network, ctx: Context, cols: np.ndarray, yes: np.ndarray, rows: np.ndarray | None = None
 ) -> Array:
-    """(S, len(cols)) log P(answer | state) for the given finding columns."""
-    A = net.A[:, cols] if rows is None else net.A[np.ix_(rows, cols)]
-    EB = net.EB[:, cols] if rows is None else net.EB[np.ix_(rows, cols)]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_p0 = A + np.log1p(-leak[cols] * EB)
-        ll = np.where(yes, np.log(-np.expm1(log_p0)), log_p0)
-    return np.maximum(np.nan_to_num(ll, nan=LOG_FLOOR, neginf=LOG_FLOOR), LOG_FLOOR)
+    """(len(cols), S) log P(answer | state) for the given finding columns (floored at LOG_FLOOR)."""
+    t = net.log_p0_t(age_band(ctx.age), ctx.sex)
+    lp0 = t[cols] if rows is None else t[np.ix_(cols, rows)]
+    if yes.any():
+        lp0 = lp0.copy()
+        with np.errstate(divide="ignore"):
+            lp0[yes] = np.log(-np.expm1(np.minimum(lp0[yes], -1e-300)))
+        np.maximum(lp0, LOG_FLOOR, out=lp0)
+    return lp0
 
 
 def ruled_out_by_constraints(net: Network, evidence: Mapping[int, bool]) -> set[int]:
@@ -143,8 +156,8 @@ def posterior(net: Network, ctx: Context, evidence: Mapping[int, bool]) -> Poste
     obs = sorted(evidence.items())
     cols = np.array([j for j, _ in obs], dtype=np.intp)
     yes = np.array([v for _, v in obs], dtype=bool)
-    ll = finding_loglik(net, leak, cols, yes) if len(obs) else np.zeros((len(net.states), 0))
-    logw = logprior + ll.sum(axis=1)
+    ll = finding_loglik(net, ctx, cols, yes) if len(obs) else np.zeros((0, len(net.states)))
+    logw = logprior + ll.sum(axis=0)
     mx = float(np.max(logw))
     if not np.isfinite(mx):
         raise EngineError("the answers are impossible under every modelled state (check the knowledge base)")
@@ -174,19 +187,19 @@ def leave_one_out(net: Network, ctx: Context, post: Posterior) -> Array:
         return np.zeros((net.n, 0))
     lw = np.log(np.maximum(post.weights, 1e-300))
     # weights without answer j: w * exp(-ll_j), renormalised
-    lo = lw[:, None] - post.loglik
+    lo = lw[:, None] - post.loglik.T
     lo -= lo.max(axis=0, keepdims=True)
     wl = np.exp(lo)
     wl /= wl.sum(axis=0, keepdims=True)
     return np.asarray(net.member.T @ wl)
 
 
-def single_fault_factor(net: Network, post: Posterior) -> Array:
+def single_fault_factor(net: Network, ctx: Context, post: Posterior) -> Array:
     """(n, len(obs)) likelihood ratio of each answer: P(answer | condition alone) / P(answer | none)."""
     if not post.obs:
         return np.zeros((net.n, 0))
     rows = np.arange(0, net.n + 1)  # row 0: empty state; rows 1..n: singletons
     cols = np.array([j for j, _ in post.obs], dtype=np.intp)
     yes = np.array([v for _, v in post.obs], dtype=bool)
-    ll = finding_loglik(net, post.leak, cols, yes, rows=rows)
-    return np.asarray(np.exp(ll[1:] - ll[0]))
+    ll = finding_loglik(net, ctx, cols, yes, rows=rows)  # (len(obs), n + 1)
+    return np.asarray(np.exp(ll[:, 1:] - ll[:, :1]).T)

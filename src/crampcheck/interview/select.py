@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from crampcheck.engine.network import Array, Network
-from crampcheck.engine.posterior import Posterior
+from crampcheck.engine.posterior import Context, Posterior
+from crampcheck.kb.schema import age_band
 from crampcheck.triage import RANK, Triage
 
 LAMBDA = 2.0  # bits per triage level (a 10% chance of one level higher is worth 0.2 bits)
@@ -51,7 +52,7 @@ def _bin_entropy(p: Array) -> Array:
     return np.asarray(-(p * np.log2(p) + (1 - p) * np.log2(1 - p)))
 
 
-def finding_values(net: Network, post: Posterior, candidates: list[int]) -> tuple[Array, Array]:
+def finding_values(net: Network, ctx: Context, post: Posterior, candidates: list[int]) -> tuple[Array, Array]:
     """(expected information gain in bits, P(yes)) for each candidate finding index."""
     if not candidates:
         return np.zeros(0), np.zeros(0)
@@ -59,9 +60,7 @@ def finding_values(net: Network, post: Posterior, candidates: list[int]) -> tupl
     keep = np.flatnonzero(w > KEEP_MASS)
     wk = w[keep] / w[keep].sum()
     cols = np.asarray(candidates, dtype=np.intp)
-    A = net.A[np.ix_(keep, cols)]
-    EB = net.EB[np.ix_(keep, cols)]
-    p0 = np.exp(A) * (1.0 - post.leak[cols] * EB)  # (K_states, C) P(no | state)
+    p0 = np.exp(net.log_p0_t(age_band(ctx.age), ctx.sex)[cols][:, keep].T)  # (K_states, C) P(no | state)
     mem = net.member[keep]  # (K_states, n)
     cur = wk @ mem  # (n,)
     pno = wk @ p0  # (C,)
@@ -134,6 +133,7 @@ class Selector:
     def choose(
         self,
         post: Posterior,
+        ctx: Context,
         answers: Mapping[str, bool | None],
         asked: set[str],
         age: int,
@@ -174,7 +174,7 @@ class Selector:
         # expected value of every unanswered finding of every open question
         cand_f = sorted({f for q in open_qs for f in q.findings if f not in answers and f in self.net.fidx})
         idx = [self.net.fidx[f] for f in cand_f]
-        eig, pyes = finding_values(self.net, post, idx)
+        eig, pyes = finding_values(self.net, ctx, post, idx)
         cur = RANK[current_level]
         value: dict[str, float] = {}
         for k, f in enumerate(cand_f):
