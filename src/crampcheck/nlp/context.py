@@ -1,0 +1,133 @@
+"""The ConText algorithm (Harkema et al., J Biomed Inform 2009), shared by both languages.
+
+Targets (lexicon matches) and cues (negation / hedge triggers, pseudo-triggers, terminators) are
+given as spans in *units* (tokens for English, characters for Chinese) together with a sentence
+number.  A pre-trigger reaches forward, a post-trigger backward, within its sentence, for at most
+``scope_pre`` / ``scope_post`` units and never across a terminator ("but", "但是", "，").  A
+pseudo-trigger ("not only", "不由自主") hides the triggers it overlaps; among overlapping cues the
+longest wins.  A cue lying inside a gapped target ("legs don't cramp", "手指不麻") applies to it unless
+the cue is part of the term's own words ("don't drink milk", "不喝牛奶").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from crampcheck.nlp.models import Mention
+
+STATE_RANK = {"present": 3, "absent": 2, "uncertain": 1}
+# Idiomatic terms ("normal strength", "gave up smoking") beat keywords read through context cues,
+# which beat weak inferences ("my right calf" -> not both sides).
+STRENGTH = {"fixed": 2, "no": 2, "plain": 2, "yes": 1, "neg": 1, "weak_no": 0, "weak_yes": 0}
+
+
+@dataclass(frozen=True)
+class TargetHit:
+    """One lexicon match."""
+
+    finding: str
+    kind: str
+    sent: int
+    start_u: int
+    end_u: int
+    start_c: int
+    end_c: int
+    literal: object  # frozenset[str] (English tokens) or str (Chinese characters)
+
+
+@dataclass(frozen=True)
+class CueHit:
+    """One context cue."""
+
+    kind: str
+    sent: int
+    start_u: int
+    end_u: int
+    text: str
+
+
+def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
+    """Longest cue wins among overlapping ones; pseudo-triggers are then dropped (they only hide)."""
+    kept: list[CueHit] = []
+    for cue in sorted(cues, key=lambda c: (-(c.end_u - c.start_u), c.start_u)):
+        if any(c.sent == cue.sent and c.start_u < cue.end_u and cue.start_u < c.end_u for c in kept):
+            continue
+        kept.append(cue)
+    return [c for c in kept if c.kind != "pseudo"]
+
+
+def resolve(
+    targets: list[TargetHit],
+    cues: Iterable[CueHit],
+    *,
+    scope_pre: int,
+    scope_post: int,
+    is_literal: Callable[[CueHit, TargetHit], bool],
+    text: str,
+) -> list[tuple[Mention, int]]:
+    """Give every target a state; returns (mention, strength) pairs, not yet merged."""
+    skips = [t for t in targets if t.kind == "skip"]
+    if skips:
+        targets = [
+            t
+            for t in targets
+            if t.kind != "skip"
+            and not any(
+                s.finding == t.finding and s.sent == t.sent and s.start_u < t.end_u and t.start_u < s.end_u
+                for s in skips
+            )
+        ]
+    by_sent: dict[int, list[CueHit]] = {}
+    for cue in _clean_cues(cues):
+        by_sent.setdefault(cue.sent, []).append(cue)
+    out: list[tuple[Mention, bool]] = []
+    for t in targets:
+        sent_cues = by_sent.get(t.sent, [])
+        terms = [c for c in sent_cues if c.kind == "terminator"]
+
+        def blocked(a: int, b: int, terms: list[CueHit] = terms) -> bool:
+            return any(a <= c.start_u and c.end_u <= b for c in terms)
+
+        neg = hedge = False
+        for c in sent_cues:
+            if c.kind == "terminator":
+                continue
+            applies = False
+            if t.start_u <= c.start_u and c.end_u <= t.end_u:
+                applies = not is_literal(c, t)
+            elif c.kind.endswith("_pre") and c.end_u <= t.start_u:
+                applies = t.start_u - c.end_u <= scope_pre and not blocked(c.end_u, t.start_u)
+            elif c.kind.endswith("_post") and c.start_u >= t.end_u:
+                applies = c.start_u - t.end_u <= scope_post and not blocked(t.end_u, c.start_u)
+            if applies:
+                if c.kind.startswith("neg"):
+                    neg = True
+                else:
+                    hedge = True
+        state: str | None
+        if t.kind in ("fixed", "plain", "weak_yes"):
+            state = "present"
+        elif t.kind in ("no", "weak_no"):
+            state = "absent"
+        elif hedge:
+            state = "uncertain"
+        elif neg:
+            state = "absent"
+        else:
+            state = None if t.kind == "neg" else "present"
+        if state is None:
+            continue
+        mention = Mention(id=t.finding, state=state, start=t.start_c, end=t.end_c, text=text[t.start_c : t.end_c])
+        out.append((mention, STRENGTH[t.kind]))
+    return out
+
+
+def merge(mentions: Iterable[tuple[Mention, int]]) -> list[Mention]:
+    """One mention per finding: stronger term first, then present > absent > uncertain, earliest kept."""
+    best: dict[str, tuple[tuple[int, int, int], Mention]] = {}
+    for m, strength in mentions:
+        key = (strength, STATE_RANK[m.state], -m.start)
+        if m.id not in best or key > best[m.id][0]:
+            best[m.id] = (key, m)
+    return sorted((m for _, m in best.values()), key=lambda m: (m.start, m.id))

@@ -1,0 +1,123 @@
+"""Loading and validating the per-language lexicons (``lexicons/<lang>.yaml``): terms -> finding ids, cues.
+
+A lexicon is data, not code.  Its shape (both languages)::
+
+    macros:    {NAME: [alternative, ...]}          # reusable token alternatives, written @NAME in terms
+    findings:
+      <finding_id>:
+        yes:     [term, ...]   # present unless a negation / hedge cue has it in scope
+        no:      [term, ...]   # absent, whatever the context ("urine is a normal colour")
+        fixed:   [term, ...]   # present, whatever the context (the term carries its own negation)
+        neg:     [term, ...]   # counts only when negated -> absent ("no swelling")
+        weak_no: [term, ...]   # absent, but loses to any other mention ("my right calf" for both_sides)
+        weak_yes: [term, ...]  # present, but loses to any other mention ("calves" for both_sides)
+        plain:   [term, ...]   # present, never negated or hedged (body sites: "no swelling in my calf")
+        skip:    [term, ...]   # cancels this finding's other matches it overlaps ("night shift")
+    medicines: {<finding_id>: [name, ...]}         # generic, brand and Chinese names; behave like `yes`
+    cues:
+      neg_pre / neg_post / hedge_pre / hedge_post / pseudo / terminator: [cue, ...]
+    scope: {pre: int, post: int}                   # how far (tokens for en, characters for zh) a cue reaches
+
+English term syntax (tokens separated by spaces): ``word`` matches the lower-cased token, ``a|b`` any of
+them, ``cramp*`` a prefix, ``@NAME`` a macro, ``#`` a number, ``~`` / ``~N`` a gap of 0-3 / 0-N tokens within a sentence.
+Chinese terms are regular-expression fragments over characters; ``~`` / ``~N`` is a gap of 0-4 / 0-N
+characters that does not cross punctuation, ``@NAME`` a macro (an alternation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from crampcheck.errors import KnowledgeBaseError
+
+TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip")
+CUE_KINDS = ("neg_pre", "neg_post", "hedge_pre", "hedge_post", "pseudo", "terminator")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon term of one finding."""
+
+    finding: str
+    kind: str
+    text: str
+
+
+@dataclass
+class Lexicon:
+    """A validated lexicon of one language."""
+
+    lang: str
+    terms: list[Term]
+    cues: dict[str, list[str]]
+    macros: dict[str, list[str]]
+    scope_pre: int
+    scope_post: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def finding_ids(self) -> set[str]:
+        return {t.finding for t in self.terms}
+
+
+def _str_list(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+        raise KnowledgeBaseError(f"lexicon {where}: expected a list of strings (quote yes/no/on/off)")
+    return [str(v) for v in value]
+
+
+@cache
+def load_lexicon(lang: str) -> Lexicon:
+    """Read and validate ``lexicons/<lang>.yaml`` (cached: once per process)."""
+    try:
+        raw_text = resources.files("crampcheck.nlp").joinpath("lexicons", f"{lang}.yaml").read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise KnowledgeBaseError(f"no lexicon for language '{lang}' (lexicons/{lang}.yaml)") from exc
+    try:
+        raw = yaml.safe_load(raw_text)
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"lexicons/{lang}.yaml is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise KnowledgeBaseError(f"lexicons/{lang}.yaml: expected a mapping at the top level")
+    where = f"lexicons/{lang}.yaml"
+    macros = {str(k): _str_list(v, f"{where} macros.{k}") for k, v in (raw.get("macros") or {}).items()}
+    terms: list[Term] = []
+    for fid, spec in (raw.get("findings") or {}).items():
+        if isinstance(spec, list):
+            spec = {"yes": spec}
+        if not isinstance(spec, dict):
+            raise KnowledgeBaseError(f"{where} findings.{fid}: expected a mapping of term kinds")
+        for key, values in spec.items():
+            kind = {True: "yes", False: "no"}.get(key, key)  # YAML 1.1 reads bare yes/no keys as booleans
+            if kind not in TERM_KINDS:
+                raise KnowledgeBaseError(
+                    f"{where} findings.{fid}: unknown term kind '{kind}' (use one of {', '.join(TERM_KINDS)})"
+                )
+            terms.extend(Term(str(fid), kind, t) for t in _str_list(values, f"{where} findings.{fid}.{kind}"))
+    for fid, names in (raw.get("medicines") or {}).items():
+        terms.extend(Term(str(fid), "yes", t) for t in _str_list(names, f"{where} medicines.{fid}"))
+    cues_raw = raw.get("cues") or {}
+    cues: dict[str, list[str]] = {}
+    for kind in CUE_KINDS:
+        cues[kind] = _str_list(cues_raw.get(kind), f"{where} cues.{kind}")
+    unknown_cues = set(cues_raw) - set(CUE_KINDS)
+    if unknown_cues:
+        raise KnowledgeBaseError(f"{where} cues: unknown cue kinds {sorted(unknown_cues)}")
+    scope = raw.get("scope") or {}
+    extra = {k: v for k, v in raw.items() if k not in {"macros", "findings", "medicines", "cues", "scope"}}
+    return Lexicon(
+        lang=lang,
+        terms=terms,
+        cues=cues,
+        macros=macros,
+        scope_pre=int(scope.get("pre", 6)),
+        scope_post=int(scope.get("post", 3)),
+        extra=extra,
+    )

@@ -1,0 +1,293 @@
+"""The two matching pipelines (English: spaCy blank + matchers; Chinese: character lexicon), built once.
+
+Each pipeline turns a (normalised) text into lexicon target hits and context cue hits in its own
+units, then hands them to :mod:`crampcheck.nlp.context`.  :func:`get_pipeline` is a lazy per-process
+singleton: building the English matchers takes a fraction of a second, parsing then takes well under
+a millisecond per sentence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from typing import Protocol
+
+from crampcheck.errors import KnowledgeBaseError
+from crampcheck.nlp.context import CueHit, TargetHit, merge, resolve
+from crampcheck.nlp.lexicon import CUE_KINDS, Lexicon, Term, load_lexicon
+from crampcheck.nlp.models import Mention
+
+_SPECIAL = re.compile(r"[|*@~#]")
+
+
+class Pipeline(Protocol):
+    lang: str
+
+    def findings(self, text: str) -> list[tuple[Mention, int]]: ...
+
+
+# ----------------------------------------------------------------------------------------------- English
+
+
+class EnglishPipeline:
+    """spaCy ``blank("en")`` + sentencizer; PhraseMatcher (attr LOWER) for plain terms and cues, Matcher
+    for terms with alternatives, prefixes and gaps."""
+
+    lang = "en"
+
+    def __init__(self, lex: Lexicon) -> None:
+        import spacy
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.lex = lex
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("sentencizer")
+        vocab = self.nlp.vocab
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        self.matcher = Matcher(vocab)
+        self.cue_matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.term_info: dict[int, tuple[Term, frozenset[str]]] = {}
+        for i, term in enumerate(lex.terms):
+            key = f"T{i}"
+            if _SPECIAL.search(term.text):
+                pattern, literal = self._compile(term)
+                self.matcher.add(key, [pattern])
+            else:
+                doc = self.nlp.make_doc(term.text)
+                if len(doc) == 0:
+                    raise KnowledgeBaseError(f"lexicons/en.yaml: empty term for finding '{term.finding}'")
+                self.phrases.add(key, [doc])
+                literal = frozenset(t.lower_ for t in doc)
+            self.term_info[vocab.strings.add(key)] = (term, literal)
+        for kind in CUE_KINDS:
+            docs = [self.nlp.make_doc(c) for c in lex.cues[kind]]
+            if docs:
+                self.cue_matcher.add(kind, docs)
+        self.cue_kind = {vocab.strings.add(k): k for k in CUE_KINDS}
+
+    def _alternatives(self, spec: str, term: Term) -> list[str]:
+        alts: list[str] = []
+        for part in spec.split("|"):
+            if part.startswith("@"):
+                name = part[1:]
+                if name not in self.lex.macros:
+                    raise KnowledgeBaseError(
+                        f"lexicons/en.yaml: unknown macro '@{name}' in term '{term.text}' of '{term.finding}'"
+                    )
+                alts.extend(self.lex.macros[name])
+            else:
+                alts.append(part)
+        return [a.lower() for a in alts if a]
+
+    def _compile(self, term: Term) -> tuple[list[dict[str, object]], frozenset[str]]:
+        pattern: list[dict[str, object]] = []
+        literal: set[str] = set()
+        for spec in term.text.split():
+            if spec.startswith("~"):
+                n = int(spec[1:] or 3)
+                pattern.append({"LOWER": {"NOT_IN": [".", "!", "?", ";"]}, "OP": f"{{0,{n}}}"})
+                continue
+            if spec == "#":
+                pattern.append({"LIKE_NUM": True})
+                continue
+            alts = self._alternatives(spec, term)
+            if not alts:
+                raise KnowledgeBaseError(f"lexicons/en.yaml: empty token in term '{term.text}'")
+            if len(alts) == 1 and not alts[0].endswith("*"):
+                toks = [t.lower_ for t in self.nlp.make_doc(alts[0])]
+                pattern.extend({"LOWER": t} for t in toks)
+                literal.update(toks)
+                continue
+            for a in alts:
+                if len(self.nlp.make_doc(a.rstrip("*"))) != 1:
+                    raise KnowledgeBaseError(
+                        f"lexicons/en.yaml: alternative '{a}' in term '{term.text}' of '{term.finding}' is not one "
+                        "token; write it as its own term"
+                    )
+            literal.update(a.rstrip("*") for a in alts)
+            if any(a.endswith("*") for a in alts):
+                rx = "|".join(re.escape(a[:-1]) + r"\S*" if a.endswith("*") else re.escape(a) for a in alts)
+                pattern.append({"LOWER": {"REGEX": f"^(?:{rx})$"}})
+            else:
+                pattern.append({"LOWER": {"IN": alts}})
+        return pattern, frozenset(literal)
+
+    @staticmethod
+    def _is_literal(cue: CueHit, target: TargetHit) -> bool:
+        lit = target.literal
+        assert isinstance(lit, frozenset)
+        return all(tok in lit for tok in cue.text.split())
+
+    def findings(self, text: str) -> list[tuple[Mention, int]]:
+        doc = self.nlp(text)
+        sent_of = [0] * len(doc)
+        for si, sent in enumerate(doc.sents):
+            for i in range(sent.start, sent.end):
+                sent_of[i] = si
+        raw: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for key, s, e in list(self.phrases(doc)) + list(self.matcher(doc)):
+            raw.setdefault((key, s), []).append((s, e))
+        targets: list[TargetHit] = []
+        last_end: dict[int, int] = {}
+        for (key, s), spans in sorted(raw.items(), key=lambda kv: kv[0][1]):
+            e = min(e for _, e in spans)  # the shortest span of a gapped pattern at this start
+            if s < last_end.get(key, -1) or sent_of[s] != sent_of[e - 1]:
+                continue
+            last_end[key] = e
+            term, literal = self.term_info[key]
+            targets.append(
+                TargetHit(
+                    finding=term.finding,
+                    kind=term.kind,
+                    sent=sent_of[s],
+                    start_u=s,
+                    end_u=e,
+                    start_c=doc[s].idx,
+                    end_c=doc[e - 1].idx + len(doc[e - 1].text),
+                    literal=literal,
+                )
+            )
+        cues = [
+            CueHit(kind=self.cue_kind[key], sent=sent_of[s], start_u=s, end_u=e, text=doc[s:e].text.lower())
+            for key, s, e in self.cue_matcher(doc)
+        ]
+        return resolve(
+            targets,
+            cues,
+            scope_pre=self.lex.scope_pre,
+            scope_post=self.lex.scope_post,
+            is_literal=self._is_literal,
+            text=text,
+        )
+
+
+# ----------------------------------------------------------------------------------------------- Chinese
+
+_ZH_PUNCT = "，。！？；,.!?;\n、：:"
+_ZH_SENT = re.compile(r"[。！？!?；;\n]+")
+_ZH_META = re.compile(r"~\d*|[\\\[\]()|?*+{}^$.:]|@[A-Z_]+")
+
+
+class ChinesePipeline:
+    """Character-level lexicon matching with compiled regular expressions (one per finding), plus
+    Chinese ConText cue lists.  Units are characters."""
+
+    lang = "zh"
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self.patterns: list[tuple[str, re.Pattern[str], dict[str, Term]]] = []
+        by_finding: dict[str, list[Term]] = {}
+        for term in lex.terms:
+            by_finding.setdefault(term.finding, []).append(term)
+        counter = 0
+        for fid, terms in by_finding.items():
+            parts: list[str] = []
+            names: dict[str, Term] = {}
+            for term in sorted(terms, key=lambda t: -len(self._literal(t.text))):
+                name = f"t{counter}"
+                counter += 1
+                names[name] = term
+                parts.append(f"(?P<{name}>{self._to_regex(term)})")
+            try:
+                rx = re.compile("|".join(parts), re.IGNORECASE)
+            except re.error as exc:
+                raise KnowledgeBaseError(f"lexicons/zh.yaml: bad term for finding '{fid}': {exc}") from exc
+            self.patterns.append((fid, rx, names))
+        self.cue_rx: dict[str, re.Pattern[str]] = {}
+        for kind in CUE_KINDS:
+            cues = sorted(lex.cues[kind], key=len, reverse=True)
+            if cues:
+                self.cue_rx[kind] = re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
+        self.literals = {name: self._literal(t.text) for _, _, names in self.patterns for name, t in names.items()}
+
+    @staticmethod
+    def _literal(text: str) -> str:
+        return _ZH_META.sub("", text)
+
+    def _to_regex(self, term: Term) -> str:
+        def macro(m: re.Match[str]) -> str:
+            name = m.group(0)[1:]
+            if name not in self.lex.macros:
+                raise KnowledgeBaseError(
+                    f"lexicons/zh.yaml: unknown macro '@{name}' in term '{term.text}' of '{term.finding}'"
+                )
+            return "(?:" + "|".join(self.lex.macros[name]) + ")"
+
+        rx = re.sub(r"@[A-Z_]+", macro, term.text)
+        punct = re.escape(_ZH_PUNCT)
+        return re.sub(r"~(\d*)", lambda m: f"[^{punct}]{{0,{m.group(1) or 4}}}?", rx)
+
+    @staticmethod
+    def _is_literal(cue: CueHit, target: TargetHit) -> bool:
+        lit = target.literal
+        assert isinstance(lit, str)
+        return cue.text in lit
+
+    def findings(self, text: str) -> list[tuple[Mention, int]]:
+        bounds = [m.end() for m in _ZH_SENT.finditer(text)]
+
+        def sent(i: int) -> int:
+            return bisect.bisect_right(bounds, i)
+
+        targets: list[TargetHit] = []
+        for fid, rx, names in self.patterns:
+            for m in rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                name = m.lastgroup or ""
+                term = names[name]
+                targets.append(
+                    TargetHit(
+                        finding=fid,
+                        kind=term.kind,
+                        sent=sent(m.start()),
+                        start_u=m.start(),
+                        end_u=m.end(),
+                        start_c=m.start(),
+                        end_c=m.end(),
+                        literal=self.literals[name],
+                    )
+                )
+        cues = [
+            CueHit(kind=kind, sent=sent(m.start()), start_u=m.start(), end_u=m.end(), text=m.group(0).lower())
+            for kind, rx in self.cue_rx.items()
+            for m in rx.finditer(text)
+        ]
+        return resolve(
+            targets,
+            cues,
+            scope_pre=self.lex.scope_pre,
+            scope_post=self.lex.scope_post,
+            is_literal=self._is_literal,
+            text=text,
+        )
+
+
+# ----------------------------------------------------------------------------------------------- singletons
+
+_LOCK = threading.Lock()
+_PIPELINES: dict[str, Pipeline] = {}
+
+
+def get_pipeline(lang: str) -> Pipeline:
+    """The pipeline of ``lang`` ("en" | "zh"), built on first use and then shared by the process."""
+    pipe = _PIPELINES.get(lang)
+    if pipe is None:
+        with _LOCK:
+            pipe = _PIPELINES.get(lang)
+            if pipe is None:
+                lex = load_lexicon(lang)
+                pipe = EnglishPipeline(lex) if lang == "en" else ChinesePipeline(lex)
+                _PIPELINES[lang] = pipe
+    return pipe
+
+
+def warm_up() -> None:
+    """Build both pipelines now (e.g. at server start) rather than on the first request."""
+    for lang in ("en", "zh"):
+        get_pipeline(lang)
+
+
+__all__ = ["ChinesePipeline", "EnglishPipeline", "Pipeline", "get_pipeline", "merge", "warm_up"]
