@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from crampcheck.kb.schema import Advice, KnowledgeBase
 
-KIND_ORDER = {"see": 0, "now": 1, "prevent": 2, "avoid": 3}
+KIND_ORDER = {"now": 0, "prevent": 1, "see": 2, "avoid": 3}
 LIKELY = 0.10  # a condition this probable (or in the top three) gets its own advice
 MAX_ITEMS = 14
 

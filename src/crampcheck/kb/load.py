@@ -186,7 +186,9 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
         craw = r.yaml(file, required=False)
         if craw is None:
             r.err(file, "", f"condition '{cid}' has no text file (name, summary, description)", "warning")
-            ct = ConditionText(id=cid, name=Text(en=vc.get("name", cid)), summary=Text(en=""), description=Text(en=""))
+            ct = ConditionText(
+                id=cid, name=Text(en=vc.get("name", cid)), summary=Text(en=""), description=Text(en="")
+            )
         else:
             ct = r.model(ConditionText, craw, file, cid)
             if ct is None:
@@ -209,7 +211,11 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
             lk = r.model(Link, v if isinstance(v, dict) else {"p": v}, "model/links.yaml", f"{cid}.{fid}")
             if lk is not None:
                 clinks[fid] = lk
-        tri = r.model(ConditionTriage, ctriage.get(cid), "model/condition_triage.yaml", cid) if cid in ctriage else None
+        tri = (
+            r.model(ConditionTriage, ctriage.get(cid), "model/condition_triage.yaml", cid)
+            if cid in ctriage
+            else None
+        )
         if tri is None:
             if cid not in ctriage:
                 r.err("model/condition_triage.yaml", cid, f"condition '{cid}' has no triage level")
@@ -220,7 +226,11 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
         conditions[cid] = Condition(
             **ct.model_dump(), prior=prior, links=clinks, triage=tri, requires_any=list(req)
         )
-    for f, doc in (("model/priors.yaml", priors), ("model/links.yaml", links), ("model/condition_triage.yaml", ctriage)):
+    for f, doc in (
+        ("model/priors.yaml", priors),
+        ("model/links.yaml", links),
+        ("model/condition_triage.yaml", ctriage),
+    ):
         for cid in doc:
             if cid not in vocab_conditions:
                 r.err(f, cid, f"unknown condition '{cid}' (not in vocabulary.yaml)")
@@ -237,7 +247,9 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
     # questions, texts ---------------------------------------------------------------------------------------
     groups: dict[str, QuestionGroup] = {}
     for gid, raw in qtext.items():
-        g = r.model(QuestionGroup, {"id": gid, **raw} if isinstance(raw, dict) else raw, "text/questions.yaml", gid)
+        g = r.model(
+            QuestionGroup, {"id": gid, **raw} if isinstance(raw, dict) else raw, "text/questions.yaml", gid
+        )
         if g is not None:
             groups[gid] = g
     triage_text: dict[str, TriageText] = {}

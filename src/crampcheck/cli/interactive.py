@@ -1,0 +1,192 @@
+"""The terminal interview: one question at a time (yes / no / don't know, go back, quit), then the result.
+
+Free text, when given, is parsed first; the person sees what was understood and can correct it before the
+questions continue. The state is the same plain answer list the API uses.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from crampcheck.assess import Assessor
+from crampcheck.i18n import translator
+from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, Assessment, AssessRequest
+
+YES = {"y", "yes", "是", "有", "对"}
+NO = {"n", "no", "否", "没有", "无", "不"}
+UNKNOWN = {"?", "d", "dk", "don't know", "不知道", "不清楚"}
+BACK = {"b", "back", "返回"}
+QUIT = {"q", "quit", "exit", "退出"}
+
+
+def _ask(console: Console, prompt: str) -> str:
+    try:
+        return console.input(prompt).strip().lower()
+    except EOFError:
+        return "q"
+
+
+def _ask_age(console: Console, _: callable) -> int | None:  # type: ignore[valid-type]
+    while True:
+        raw = _ask(console, _("Your age in years") + f" ({MIN_AGE}-{MAX_AGE}): ")
+        if raw in QUIT:
+            return None
+        if raw.isdigit() and MIN_AGE <= int(raw) <= MAX_AGE:
+            return int(raw)
+        console.print("[red]" + _("Please type a whole number of years from 1 to 110.") + "[/red]")
+
+
+def _ask_sex(console: Console, _: callable) -> str | None:  # type: ignore[valid-type]
+    while True:
+        raw = _ask(console, _("Sex") + " [f/m]: ")
+        if raw in QUIT:
+            return None
+        if raw in ("f", "female", "女", "woman"):
+            return "female"
+        if raw in ("m", "male", "男", "man"):
+            return "male"
+        console.print("[red]" + _("Please type f (female) or m (male).") + "[/red]")
+
+
+def run_interview(
+    a: Assessor,
+    console: Console,
+    lang: str,
+    text: str | None = None,
+    age: int | None = None,
+    sex: str | None = None,
+) -> Assessment | None:
+    _ = translator(lang)
+    console.print(
+        "[bold]crampcheck[/bold] — "
+        + _("information, not a diagnosis. In an emergency call your local emergency number.")
+    )
+    answers: dict[str, bool | None] = {}
+    sources: dict[str, str] = {}
+    if text:
+        try:
+            from crampcheck.nlp import parse
+        except ImportError:  # pragma: no cover
+            parse = None  # type: ignore[assignment]
+        if parse is not None:
+            r = parse(text)
+            age = age or r.age
+            sex = sex or r.sex
+            understood = [m for m in r.findings if m.state in ("present", "absent")]
+            if understood:
+                t = Table(title=_("What I understood"))
+                t.add_column("#")
+                t.add_column(_("Finding"))
+                t.add_column(_("Answer"))
+                t.add_column(_("From your words"))
+                for k, m in enumerate(understood, 1):
+                    f = a.kb.findings[m.id]
+                    t.add_row(str(k), f.plain.get(lang), _("yes") if m.state == "present" else _("no"), m.text)
+                console.print(t)
+                raw = _ask(
+                    console, _("Press Enter if this is right, or type the numbers of lines that are wrong: ")
+                )
+                wrong = {int(x) for x in raw.replace(",", " ").split() if x.isdigit()}
+                for k, m in enumerate(understood, 1):
+                    if k in wrong:
+                        answers[m.id] = m.state != "present"  # flip what was misunderstood
+                        sources[m.id] = "correction"
+                    else:
+                        answers[m.id] = m.state == "present"
+                        sources[m.id] = "text"
+    if age is None or not MIN_AGE <= age <= MAX_AGE:
+        age = _ask_age(console, _)
+        if age is None:
+            return None
+    if sex not in ("female", "male"):
+        sex = _ask_sex(console, _)
+        if sex is None:
+            return None
+    asked: list[str] = []
+    history: list[tuple[str, list[str]]] = []
+    while True:
+        st = a.step(age, sex, answers, asked)
+        q = st.choice.question
+        if q is None or st.choice.should_stop:
+            break
+        qm = a.question_model(q.id, lang)
+        console.rule(_("Question") + f" {len(asked) + 1}")
+        console.print(f"[bold]{qm.text}[/bold]")
+        new: list[str] = [f for f in q.findings if f not in answers]
+        if qm.kind == "single":
+            raw = _ask(
+                console,
+                "[y] "
+                + _("yes")
+                + "  [n] "
+                + _("no")
+                + "  [?] "
+                + _("don't know")
+                + "  [b] "
+                + _("back")
+                + "  [q] "
+                + _("quit")
+                + ": ",
+            )
+            if raw in QUIT:
+                return None
+            if raw in BACK:
+                _go_back(history, answers, asked)
+                continue
+            if raw in YES:
+                vals = {f: True for f in new}
+            elif raw in NO:
+                vals = {f: False for f in new}
+            elif raw in UNKNOWN:
+                vals = {f: None for f in new}
+            else:
+                console.print("[red]" + _("Please answer y, n, ? (don't know), b (back) or q (quit).") + "[/red]")
+                continue
+        else:
+            for k, o in enumerate(qm.options, 1):
+                if o.finding in new:
+                    console.print(f"  [{k}] {o.label}")
+            console.print(f"  [0] {a.kb.groups[q.id].none.get(lang)}")
+            raw = _ask(
+                console,
+                _("Type the numbers that apply (e.g. 1 3), 0 for none, ? if unsure, b to go back, q to quit: "),
+            )
+            if raw in QUIT:
+                return None
+            if raw in BACK:
+                _go_back(history, answers, asked)
+                continue
+            if raw in UNKNOWN:
+                vals = {f: None for f in new}
+            else:
+                picks = raw.replace(",", " ").split()
+                if not picks or not all(p.isdigit() and 0 <= int(p) <= len(qm.options) for p in picks):
+                    console.print("[red]" + _("Please type option numbers from the list.") + "[/red]")
+                    continue
+                chosen = {qm.options[int(p) - 1].finding for p in picks if int(p) > 0}
+                vals = {f: f in chosen for f in new}
+        answers.update(vals)
+        for f in vals:
+            sources[f] = "question"
+        asked.append(q.id)
+        history.append((q.id, list(vals)))
+    state = {True: "present", False: "absent", None: "unknown"}
+    req = AssessRequest(
+        age=age,
+        sex=sex,  # type: ignore[arg-type]
+        lang=lang,  # type: ignore[arg-type]
+        answers=[Answer(finding=f, state=state[v], source=sources.get(f, "question")) for f, v in answers.items()],  # type: ignore[arg-type]
+        asked=asked,
+    )
+    return a.assess(req)
+
+
+def _go_back(history: list[tuple[str, list[str]]], answers: dict[str, bool | None], asked: list[str]) -> None:
+    if not history:
+        return
+    qid, fs = history.pop()
+    for f in fs:
+        answers.pop(f, None)
+    if qid in asked:
+        asked.remove(qid)

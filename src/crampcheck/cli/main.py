@@ -1,0 +1,296 @@
+"""The command line: one Typer app composed of sub-apps (assess, explain, kb, eval, parse, diary, serve).
+
+Every command turns a crampcheck error into a clear message and a non-zero exit code; no traceback
+reaches a user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from crampcheck.errors import AnswersFileError, CrampcheckError
+from crampcheck.i18n import default_lang, translator
+
+app = typer.Typer(
+    name="crampcheck",
+    help="Why do my muscles cramp, and what should I do? Information, not a diagnosis.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Check and inspect the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _lang(lang: str | None) -> str:
+    value = lang or default_lang()
+    if value not in ("en", "zh"):
+        fail(f"unknown language '{value}'; use 'en' or 'zh'")
+    return value
+
+
+# --- assess -------------------------------------------------------------------------------------------
+def _read_answers_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnswersFileError(f"{path}: file not found") from None
+    except UnicodeDecodeError as e:
+        raise AnswersFileError(f"{path}: not UTF-8 text ({e.reason})") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise AnswersFileError(f"{path} line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})") from None
+    if not isinstance(data, dict):
+        raise AnswersFileError(f"{path}: expected a JSON object with 'age', 'sex' and 'answers'")
+    ans = data.get("answers", [])
+    if isinstance(ans, dict):  # {"site_calf": "present", ...} or {"site_calf": true}
+        conv = []
+        for k, v in ans.items():
+            state = {True: "present", False: "absent", None: "unknown"}.get(v, v) if not isinstance(v, str) else v
+            conv.append({"finding": k, "state": state, "source": "initial"})
+        data["answers"] = conv
+    return data
+
+
+@app.command("assess")
+def assess_cmd(
+    text: str | None = typer.Argument(None, help="Describe your cramps in your own words (English or Chinese)."),
+    answers: Path | None = typer.Option(
+        None, "--answers", help="JSON file with age, sex and answers: no questions."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    lang: str | None = typer.Option(None, "--lang", help="en or zh (default: from the locale)."),
+    age: int | None = typer.Option(None, "--age", help="Age in whole years (1-110)."),
+    sex: str | None = typer.Option(None, "--sex", help="female or male."),
+) -> None:
+    """Run the interview in the terminal (or assess an answers file) and print causes, triage and advice."""
+    from pydantic import ValidationError
+
+    from crampcheck.assess import default_assessor
+    from crampcheck.cli.render import render
+    from crampcheck.schema import AssessRequest
+
+    language = _lang(lang)
+    try:
+        a = default_assessor()
+        if answers is not None:
+            data = _read_answers_file(answers)
+            data.setdefault("lang", language)
+            if age is not None:
+                data["age"] = age
+            if sex is not None:
+                data["sex"] = sex
+            try:
+                req = AssessRequest.model_validate(data)
+            except ValidationError as e:
+                d = e.errors()[0]
+                loc = ".".join(str(x) for x in d["loc"])
+                raise AnswersFileError(f"{answers}: field '{loc}': {d['msg']}") from None
+            result = a.assess(req)
+        else:
+            from crampcheck.cli.interactive import run_interview
+
+            result = run_interview(a, console, language, text=text, age=age, sex=sex)
+            if result is None:
+                raise typer.Exit(0)
+    except CrampcheckError as e:
+        fail(str(e))
+        return
+    if json_out:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        render(console, result)
+
+
+# --- explain ------------------------------------------------------------------------------------------
+@app.command("explain")
+def explain_cmd(
+    condition: str = typer.Argument(..., help="A condition id, e.g. nocturnal_leg_cramps."),
+    lang: str | None = typer.Option(None, "--lang"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show what the knowledge base holds about one condition: text, numbers, triage, advice, sources."""
+    from rich.table import Table
+
+    from crampcheck.errors import UnknownIdError
+    from crampcheck.kb import load_kb
+
+    language = _lang(lang)
+    _ = translator(language)
+    try:
+        kb = load_kb()
+        if condition not in kb.conditions:
+            raise UnknownIdError("condition", condition, kb.conditions)
+    except CrampcheckError as e:
+        fail(str(e))
+        return
+    c = kb.conditions[condition]
+    if json_out:
+        sys.stdout.write(
+            json.dumps({"kb_version": kb.version, **c.model_dump()}, ensure_ascii=False, indent=2) + "\n"
+        )
+        return
+    console.rule(f"[bold]{c.name.get(language)}[/bold] ({c.id})")
+    console.print(c.description.get(language))
+    console.print(f"[bold]ICD-10:[/bold] {c.icd10 or '—'}   [bold]" + _("Triage") + f":[/bold] {c.triage.default}")
+    if c.doctor_checks.get(language):
+        console.print("[bold]" + _("What a doctor may check") + ":[/bold]")
+        for x in c.doctor_checks.get(language):
+            console.print(f"  • {x}")
+    if c.warning_signs.get(language):
+        console.print("[bold]" + _("Warning signs") + ":[/bold]")
+        for x in c.warning_signs.get(language):
+            console.print(f"  • {x}")
+    t = Table(title=_("Findings that point to it or away from it"))
+    t.add_column(_("Finding"))
+    t.add_column("P(f|c)")
+    t.add_column(_("Background (leak)"))
+    t.add_column(_("Source"))
+    for fid, link in sorted(c.links.items(), key=lambda kv: -kv[1].p):
+        f = kb.findings[fid]
+        t.add_row(
+            f.plain.get(language),
+            f"{link.p:.3g}",
+            f"{f.leak.ref:.3g}",
+            ", ".join(link.sources) or _("estimate"),
+        )
+    console.print(t)
+    adv = [a for a in kb.advice.values() if condition in a.conditions]
+    if adv:
+        console.print("[bold]" + _("Advice") + ":[/bold]")
+        for a in adv:
+            console.print(f"  • [{a.evidence}] {a.text.get(language)}")
+    refs = [kb.references[r].citation for r in c.references if r in kb.references]
+    if refs:
+        console.print("[bold]" + _("Sources") + ":[/bold]")
+        for r in refs:
+            console.print(f"  • {r}")
+    console.print("[dim]" + _("Knowledge base version") + f": {kb.version}[/dim]")
+
+
+# --- kb check -----------------------------------------------------------------------------------------
+@kb_app.command("check")
+def kb_check_cmd(
+    path: Path | None = typer.Argument(None, help="A knowledge directory (default: the shipped one)."),
+    strict: bool = typer.Option(True, "--strict/--no-strict", help="Treat warnings as failures."),
+) -> None:
+    """Validate every knowledge file and report each problem with its file and location."""
+    from crampcheck.kb.check import check
+
+    problems, version = check(path)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in problems:
+        style = "red" if p.severity == "error" else "yellow"
+        console.print(f"[{style}]{p}[/{style}]", highlight=False, soft_wrap=True)
+    if errors or (strict and warnings):
+        console.print(
+            f"[red]knowledge base check failed: {len(errors)} error(s), {len(warnings)} warning(s)[/red]"
+        )
+        raise typer.Exit(1)
+    console.print(f"[green]knowledge base OK[/green] (version {version}, {len(warnings)} warning(s))")
+
+
+# --- eval ---------------------------------------------------------------------------------------------
+@app.command("eval")
+def eval_cmd(
+    file: Path = typer.Argument(..., help="Vignettes in JSON Lines (shared/spec/evaluation.md)."),
+    mode: str = typer.Option("interview", "--mode", help="interview, text or facts."),
+    details: bool = typer.Option(False, "--details", help="Also list every vignette's outcome."),
+) -> None:
+    """Run a vignette set and print the metrics; the last line is one JSON object."""
+    from rich.table import Table
+
+    from crampcheck.assess import default_assessor
+    from crampcheck.evaluation.metrics import metrics
+    from crampcheck.evaluation.run import run_one
+    from crampcheck.evaluation.vignettes import load_vignettes
+
+    if mode not in ("interview", "text", "facts"):
+        fail(f"unknown mode '{mode}'; use interview, text or facts")
+    try:
+        a = default_assessor()
+        vs = load_vignettes(file, a.kb)
+        parser = None
+        if mode == "text":
+            from crampcheck.evaluation.text import text_parser
+
+            parser = text_parser()
+        outs = [run_one(a, v, mode, parser) for v in vs]
+    except CrampcheckError as e:
+        fail(str(e))
+        return
+    m = metrics(outs, mode)
+    if details:
+        d = Table(title="vignettes")
+        for col in ("id", "gold", "top 3", "triage (gold)", "turns"):
+            d.add_column(col)
+        for o in outs:
+            mark = "" if o.top1 else " ✗"
+            d.add_row(
+                o.id,
+                o.gold_condition + mark,
+                ", ".join(o.ranked[:3]),
+                f"{o.triage} ({o.gold_triage})",
+                str(o.turns),
+            )
+        console.print(d)
+    t = Table(title=f"crampcheck eval: {file.name} ({mode})")
+    t.add_column("metric")
+    t.add_column("value", justify="right")
+    for k, v in m.items():
+        t.add_row(k, "—" if v is None else str(v))
+    console.print(t)
+    sys.stdout.write(json.dumps(m) + "\n")
+
+
+def _register_optional() -> None:
+    """Commands built in their own modules (free text, diary, server)."""
+    try:
+        from crampcheck.cli.parse_cmd import parse_command
+
+        app.command("parse", help="Show what crampcheck understands in a free-text description.")(parse_command)
+    except ImportError:  # pragma: no cover - module not present
+        pass
+    try:
+        from crampcheck.cli.diary_cmd import diary_app
+
+        app.add_typer(
+            diary_app, name="diary", help="Cramp diary: log episodes and daily exposures, find triggers."
+        )
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from crampcheck.cli.serve_cmd import serve_command
+
+        app.command("serve", help="Start the web app and HTTP API on localhost.")(serve_command)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+_register_optional()
+
+
+def main() -> None:
+    try:
+        app()
+    except CrampcheckError as e:  # pragma: no cover - commands catch their own
+        err_console.print(f"[red]error:[/red] {e}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

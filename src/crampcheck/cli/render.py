@@ -1,0 +1,68 @@
+"""Rich rendering of an assessment in the terminal: triage banner first, then causes with bars and "why",
+then advice with evidence grades and sources, then the caution that this is not a diagnosis."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from crampcheck.i18n import translator
+from crampcheck.schema import Assessment
+
+LEVEL_STYLE = {"self_care": "green", "doctor": "yellow", "urgent": "dark_orange", "emergency": "bold white on red"}
+GRADE_STYLE = {"strong": "green", "moderate": "cyan", "weak": "yellow", "none": "red", "contradicted": "red"}
+
+
+def bar(p: float, width: int = 20) -> str:
+    full = int(round(p * width))
+    return "█" * full + "░" * (width - full)
+
+
+def render(console: Console, a: Assessment) -> None:
+    _ = translator(a.lang)
+    tri = a.triage
+    reasons = "\n".join(f"• {r.text}" for r in tri.reasons[:5])
+    banner = Text(_("Triage") + f": {tri.label}\n", style="bold")
+    banner.append(tri.message + ("\n\n" + reasons if reasons else ""))
+    console.print(Panel(banner, style=LEVEL_STYLE.get(tri.level, ""), title=_("What to do")))
+
+    t = Table(title=_("Possible causes (not a diagnosis)"), show_lines=False, expand=True)
+    t.add_column(_("Cause"), ratio=3)
+    t.add_column(_("Probability"), ratio=2)
+    t.add_column(_("Why"), ratio=5)
+    for c in a.conditions:
+        why = []
+        for x in c.raised_by[:4]:
+            why.append(f"[green]+[/green] {x.text}")
+        for x in c.lowered_by[:2]:
+            why.append(f"[red]−[/red] {x.text}")
+        t.add_row(c.name, f"{bar(c.probability, 12)} {c.probability:.0%}", "\n".join(why) or "—")
+    console.print(t)
+    console.print(
+        Text(
+            _("Probabilities are estimates from your answers; several causes can be present at once."), style="dim"
+        )
+    )
+
+    adv = Table(title=_("Advice"), show_lines=True, expand=True)
+    adv.add_column(_("What"), ratio=6)
+    adv.add_column(_("Evidence"), ratio=3)
+    adv.add_column(_("Sources"), ratio=3)
+    grades = {
+        "strong": _("strong evidence"),
+        "moderate": _("moderate evidence"),
+        "weak": _("weak evidence"),
+        "none": _("no evidence"),
+        "contradicted": _("evidence against"),
+    }
+    kinds = {"see": _("When to get help"), "now": _("Now"), "prevent": _("Prevent"), "avoid": _("Does not help")}
+    for item in a.advice:
+        grade = Text(grades[item.evidence], style=GRADE_STYLE.get(item.evidence, ""))
+        grade.append("\n" + item.evidence_note, style="dim")
+        srcs = "\n".join(s.citation[:90] + ("…" if len(s.citation) > 90 else "") for s in item.sources[:2])
+        adv.add_row(Group(Text(kinds[item.kind], style="bold"), Text(item.text)), grade, srcs)
+    console.print(adv)
+    console.print(Panel(a.disclaimer, style="dim"))
+    console.print(Text(_("Knowledge base version") + f": {a.kb_version}", style="dim"))

@@ -1,0 +1,155 @@
+"""``crampcheck kb check``: every problem a curator must fix, each with its file and location.
+
+On top of loading (schema, unknown ids, probabilities out of range, vocabulary ids not modelled) it checks the
+cross-file contract: every cited source exists, every text has its translation, every finding can be asked,
+every condition has advice, and no two conditions are indistinguishable by every finding.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from crampcheck.kb.load import Problem, collect
+from crampcheck.kb.schema import LANGS, KnowledgeBase, Text, TextList, expr_findings
+
+INDISTINGUISHABLE_LOG_LR = 0.05  # two conditions whose every finding's likelihood ratio differs less than this
+
+
+def _text_missing(t: Text | TextList) -> list[str]:
+    return [lang for lang in LANGS if not getattr(t, lang)]
+
+
+def check(root: Path | None = None) -> tuple[list[Problem], str | None]:
+    kb, problems = collect(root)
+    if kb is None:
+        return problems, None
+    problems = list(problems)
+    problems += semantic_problems(kb)
+    return problems, kb.version
+
+
+def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
+    out: list[Problem] = []
+    refs = kb.references
+
+    def need_ref(file: str, where: str, rid: str) -> None:
+        if rid not in refs:
+            out.append(Problem(file, where, f"unknown source '{rid}' (not in references.yaml)"))
+
+    # sources
+    for cid, c in kb.conditions.items():
+        for r in c.references:
+            need_ref(f"conditions/{cid}.yaml", "references", r)
+        for fid, link in c.links.items():
+            for r in link.sources:
+                need_ref("model/links.yaml", f"{cid}.{fid}", r)
+        if not c.references:
+            out.append(Problem(f"conditions/{cid}.yaml", "references", "condition cites no source"))
+    for a in kb.advice.values():
+        for r in a.sources:
+            need_ref("advice", a.id, r)
+        for c in a.conditions:
+            if c not in kb.conditions:
+                out.append(Problem("advice", a.id, f"unknown condition '{c}'"))
+    for rule in kb.rules:
+        for r in rule.sources:
+            need_ref("model/rules.yaml", rule.id, r)
+        if not rule.sources and not rule.policy:
+            out.append(Problem("model/rules.yaml", rule.id, "rule has no source and is not marked 'policy: true'"))
+        for f in expr_findings(rule.when, kb.rule_sets):
+            if f not in kb.findings:
+                out.append(Problem("model/rules.yaml", rule.id, f"unknown finding '{f}'"))
+    for cid, c in kb.conditions.items():
+        for line in [*c.triage.escalate, *c.triage.deescalate]:
+            for f in expr_findings(line.when, kb.rule_sets):
+                if f not in kb.findings:
+                    out.append(Problem("model/condition_triage.yaml", cid, f"unknown finding '{f}'"))
+    for claim in kb.article:
+        for r in claim.sources:
+            need_ref("article.yaml", claim.id, r)
+        rb = claim.represented_by
+        for c in rb.conditions:
+            if c not in kb.conditions:
+                out.append(Problem("article.yaml", claim.id, f"unknown condition '{c}'"))
+        for f in rb.findings:
+            if f not in kb.findings:
+                out.append(Problem("article.yaml", claim.id, f"unknown finding '{f}'"))
+        for a in rb.advice:
+            if a not in kb.advice:
+                out.append(Problem("article.yaml", claim.id, f"unknown advice '{a}'"))
+        if not (rb.conditions or rb.findings or rb.advice):
+            out.append(
+                Problem("article.yaml", claim.id, "claim is not represented by any condition, finding or advice")
+            )
+
+    # translations
+    for cid, c in kb.conditions.items():
+        for field in ("name", "summary", "description"):
+            for lang in _text_missing(getattr(c, field)):
+                out.append(Problem(f"conditions/{cid}.yaml", field, f"missing '{lang}' text", "warning"))
+    for fid, f in kb.findings.items():
+        for field in ("question", "label", "plain"):
+            for lang in _text_missing(getattr(f, field)):
+                out.append(Problem("text/findings.yaml", f"{fid}.{field}", f"missing '{lang}' text", "warning"))
+    for a in kb.advice.values():
+        for field in ("text", "evidence_note"):
+            for lang in _text_missing(getattr(a, field)):
+                out.append(Problem("advice", f"{a.id}.{field}", f"missing '{lang}' text", "warning"))
+    for rule in kb.rules:
+        for lang in _text_missing(rule.text):
+            out.append(Problem("model/rules.yaml", f"{rule.id}.text", f"missing '{lang}' text", "warning"))
+    for gid, g in kb.groups.items():
+        for lang in _text_missing(g.text):
+            out.append(Problem("text/questions.yaml", gid, f"missing '{lang}' text", "warning"))
+        for f in g.findings:
+            if f not in kb.findings:
+                out.append(Problem("text/questions.yaml", gid, f"unknown finding '{f}'"))
+    for lvl in ("self_care", "doctor", "urgent", "emergency"):
+        if lvl not in kb.triage_text:
+            out.append(Problem("text/triage.yaml", lvl, "triage level has no label/message"))
+    out += _interface_translations()
+
+    # advice coverage
+    for cid in kb.conditions:
+        if not any(cid in a.conditions for a in kb.advice.values()):
+            out.append(Problem("advice", cid, f"condition '{cid}' has no advice item", "warning"))
+
+    # conditions that no finding can tell apart
+    ids = list(kb.conditions)
+    vecs = {}
+    for cid in ids:
+        c = kb.conditions[cid]
+        vecs[cid] = {
+            fid: math.log(max(link.p, 1e-9) / max(kb.findings[fid].leak.ref or 1e-9, 1e-9))
+            for fid, link in c.links.items()
+            if fid in kb.findings
+        }
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            keys = set(vecs[a]) | set(vecs[b])
+            diff = max((abs(vecs[a].get(k, 0.0) - vecs[b].get(k, 0.0)) for k in keys), default=0.0)
+            if diff < INDISTINGUISHABLE_LOG_LR:
+                out.append(
+                    Problem("model/links.yaml", f"{a} / {b}", "no finding can tell these two conditions apart")
+                )
+    return out
+
+
+def _interface_translations() -> list[Problem]:
+    """Every interface string marked for translation in the code has its Chinese translation."""
+    from crampcheck.i18n import LOCALE_DIR, catalog
+
+    po = LOCALE_DIR / "zh" / "LC_MESSAGES" / "crampcheck.po"
+    if not po.exists():
+        return [Problem(str(po.name), "", "interface translation catalogue for 'zh' is missing")]
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as fh:
+        cat = read_po(fh, locale="zh")
+    have = catalog("zh")
+    return [
+        Problem("locale/zh/LC_MESSAGES/crampcheck.po", str(m.id), "missing 'zh' translation", "warning")
+        for m in cat
+        if m.id and str(m.id) not in have
+    ]
