@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Boolean, Date, DateTime, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from crampcheck.storage.models import AssessmentRecord, Episode, Exposure, User
@@ -73,10 +73,44 @@ def count_episodes(session: Session, user_id: int) -> int:
     return int(session.scalar(select(func.count()).where(Episode.user_id == user_id)) or 0)
 
 
+def _sqlite_converter(column: Any) -> Callable[[Any], Any] | None:
+    """How SQLAlchemy's SQLite types store a value (ISO text for times, 0/1 for booleans)."""
+    if isinstance(column.type, DateTime):
+        return lambda v: None if v is None else v.isoformat(" ", "microseconds")
+    if isinstance(column.type, Date):
+        return lambda v: None if v is None else v.isoformat()
+    if isinstance(column.type, Boolean):
+        return lambda v: None if v is None else int(v)
+    return None
+
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many rows with one executemany; all rows must have the same keys.
+
+    On SQLite the values are converted once here and handed straight to the driver's
+    ``executemany`` (about 3x faster than Core's per-row parameter processing); elsewhere a Core
+    ``insert`` does the same job.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), list(rows))
+        return
+    cols = list(rows[0].keys())
+    convs = [_sqlite_converter(table.c[c]) for c in cols]
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    if any(convs):
+        pairs = list(zip(cols, convs, strict=True))
+        values = [tuple(conv(r[c]) if conv else r[c] for c, conv in pairs) for r in rows]
+    else:
+        values = [tuple(r[c] for c in cols) for r in rows]
+    conn.exec_driver_sql(sql, values)  # type: ignore[arg-type]
+
+
 def bulk_insert_episodes(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many rows with one executemany (rows must carry ``user_id``)."""
-    if rows:
-        session.execute(insert(Episode), list(rows))
+    """Insert many episode rows (each must carry ``user_id``)."""
+    bulk_insert(session, Episode.__table__, rows)  # type: ignore[arg-type]
 
 
 def delete_episode(session: Session, user_id: int, episode_id: int) -> bool:
@@ -106,10 +140,8 @@ def exposure_days(session: Session, user_id: int) -> set[dt.date]:
     return set(session.scalars(select(Exposure.day).where(Exposure.user_id == user_id)).all())
 
 
-def bulk_insert_exposures(session: Session, rows: Iterable[dict[str, Any]]) -> None:
-    rows = list(rows)
-    if rows:
-        session.execute(insert(Exposure), rows)
+def bulk_insert_exposures(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    bulk_insert(session, Exposure.__table__, rows)  # type: ignore[arg-type]
 
 
 def delete_exposure(session: Session, user_id: int, day: dt.date) -> bool:
