@@ -18,7 +18,7 @@ from crampcheck.engine.posterior import Context, Posterior, leave_one_out, poste
 from crampcheck.errors import InputError, UnknownIdError
 from crampcheck.interview.select import Choice, QuestionSpec, Selector
 from crampcheck.kb.load import load_kb
-from crampcheck.kb.schema import KnowledgeBase
+from crampcheck.kb.schema import Advice, KnowledgeBase
 from crampcheck.schema import (
     AdviceItem,
     Answer,
@@ -201,14 +201,14 @@ class Assessor:
         opts = [QuestionOption(finding=f, label=kb.findings[f].label.get(lang)) for f in q.findings]
         return Question(
             id=q.id,
-            kind=q.kind,
+            kind="multiple" if q.kind == "multiple" else "single",
             text=text,
             options=opts,
             findings=list(q.findings),
-            danger=q.id == "danger",  # type: ignore[arg-type]
+            danger=q.id == "danger",
         )
 
-    def _advice_model(self, a, hits: list[str], lang: str) -> AdviceItem:  # type: ignore[no-untyped-def]
+    def _advice_model(self, a: Advice, hits: list[str], lang: str) -> AdviceItem:
         kb = self.kb
         sources = []
         for s in a.sources:

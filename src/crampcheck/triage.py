@@ -131,7 +131,7 @@ class Triage:
             )
             for r in kb.rules
         ]
-        self.default = {c: cond.triage.default for c, cond in kb.conditions.items()}
+        self.default: dict[str, str] = {c: cond.triage.default for c, cond in kb.conditions.items()}
         self.escalate = {
             c: [
                 CompiledLine(x.level, compile_expr(x.when, sets, False), frozenset(expr_findings(x.when, sets)))
@@ -155,7 +155,7 @@ class Triage:
 
     def condition_level(self, cid: str, answers: Answers, age: int) -> tuple[str, tuple[str, ...]]:
         """A condition's own level given the answers, and the findings that moved it."""
-        level = self.default[cid]
+        level: str = self.default[cid]
         why: tuple[str, ...] = ()
         for line in self.deescalate[cid]:
             if line.fn(answers, age) is True and RANK[line.level] < RANK[level]:

@@ -6,6 +6,8 @@ questions continue. The state is the same plain answer list the API uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.table import Table
 
@@ -27,7 +29,7 @@ def _ask(console: Console, prompt: str) -> str:
         return "q"
 
 
-def _ask_age(console: Console, _: callable) -> int | None:  # type: ignore[valid-type]
+def _ask_age(console: Console, _: Callable[[str], str]) -> int | None:
     while True:
         raw = _ask(console, _("Your age in years") + f" ({MIN_AGE}-{MAX_AGE}): ")
         if raw in QUIT:
@@ -37,7 +39,7 @@ def _ask_age(console: Console, _: callable) -> int | None:  # type: ignore[valid
         console.print("[red]" + _("Please type a whole number of years from 1 to 110.") + "[/red]")
 
 
-def _ask_sex(console: Console, _: callable) -> str | None:  # type: ignore[valid-type]
+def _ask_sex(console: Console, _: Callable[[str], str]) -> str | None:
     while True:
         raw = _ask(console, _("Sex") + " [f/m]: ")
         if raw in QUIT:
@@ -81,8 +83,8 @@ def run_interview(
                 t.add_column(_("Answer"))
                 t.add_column(_("From your words"))
                 for k, m in enumerate(understood, 1):
-                    f = a.kb.findings[m.id]
-                    t.add_row(str(k), f.plain.get(lang), _("yes") if m.state == "present" else _("no"), m.text)
+                    fd = a.kb.findings[m.id]
+                    t.add_row(str(k), fd.plain.get(lang), _("yes") if m.state == "present" else _("no"), m.text)
                 console.print(t)
                 raw = _ask(
                     console, _("Press Enter if this is right, or type the numbers of lines that are wrong: ")
@@ -114,6 +116,7 @@ def run_interview(
         console.rule(_("Question") + f" {len(asked) + 1}")
         console.print(f"[bold]{qm.text}[/bold]")
         new: list[str] = [f for f in q.findings if f not in answers]
+        vals: dict[str, bool | None]
         if qm.kind == "single":
             raw = _ask(
                 console,

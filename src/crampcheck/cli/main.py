@@ -105,9 +105,10 @@ def assess_cmd(
         else:
             from crampcheck.cli.interactive import run_interview
 
-            result = run_interview(a, console, language, text=text, age=age, sex=sex)
-            if result is None:
+            maybe = run_interview(a, console, language, text=text, age=age, sex=sex)
+            if maybe is None:
                 raise typer.Exit(0)
+            result = maybe
     except CrampcheckError as e:
         fail(str(e))
         return

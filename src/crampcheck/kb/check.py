@@ -38,20 +38,20 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
             out.append(Problem(file, where, f"unknown source '{rid}' (not in references.yaml)"))
 
     # sources
-    for cid, c in kb.conditions.items():
-        for r in c.references:
+    for cid, cond in kb.conditions.items():
+        for r in cond.references:
             need_ref(f"conditions/{cid}.yaml", "references", r)
-        for fid, link in c.links.items():
+        for fid, link in cond.links.items():
             for r in link.sources:
                 need_ref("model/links.yaml", f"{cid}.{fid}", r)
-        if not c.references:
+        if not cond.references:
             out.append(Problem(f"conditions/{cid}.yaml", "references", "condition cites no source"))
     for a in kb.advice.values():
         for r in a.sources:
             need_ref("advice", a.id, r)
-        for c in a.conditions:
-            if c not in kb.conditions:
-                out.append(Problem("advice", a.id, f"unknown condition '{c}'"))
+        for ac in a.conditions:
+            if ac not in kb.conditions:
+                out.append(Problem("advice", a.id, f"unknown condition '{ac}'"))
     for rule in kb.rules:
         for r in rule.sources:
             need_ref("model/rules.yaml", rule.id, r)
@@ -60,8 +60,8 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
         for f in expr_findings(rule.when, kb.rule_sets):
             if f not in kb.findings:
                 out.append(Problem("model/rules.yaml", rule.id, f"unknown finding '{f}'"))
-    for cid, c in kb.conditions.items():
-        for line in [*c.triage.escalate, *c.triage.deescalate]:
+    for cid, cond in kb.conditions.items():
+        for line in [*cond.triage.escalate, *cond.triage.deescalate]:
             for f in expr_findings(line.when, kb.rule_sets):
                 if f not in kb.findings:
                     out.append(Problem("model/condition_triage.yaml", cid, f"unknown finding '{f}'"))
@@ -69,28 +69,28 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
         for r in claim.sources:
             need_ref("article.yaml", claim.id, r)
         rb = claim.represented_by
-        for c in rb.conditions:
-            if c not in kb.conditions:
-                out.append(Problem("article.yaml", claim.id, f"unknown condition '{c}'"))
-        for f in rb.findings:
-            if f not in kb.findings:
-                out.append(Problem("article.yaml", claim.id, f"unknown finding '{f}'"))
-        for a in rb.advice:
-            if a not in kb.advice:
-                out.append(Problem("article.yaml", claim.id, f"unknown advice '{a}'"))
+        for rc in rb.conditions:
+            if rc not in kb.conditions:
+                out.append(Problem("article.yaml", claim.id, f"unknown condition '{rc}'"))
+        for rf in rb.findings:
+            if rf not in kb.findings:
+                out.append(Problem("article.yaml", claim.id, f"unknown finding '{rf}'"))
+        for ra in rb.advice:
+            if ra not in kb.advice:
+                out.append(Problem("article.yaml", claim.id, f"unknown advice '{ra}'"))
         if not (rb.conditions or rb.findings or rb.advice):
             out.append(
                 Problem("article.yaml", claim.id, "claim is not represented by any condition, finding or advice")
             )
 
     # translations
-    for cid, c in kb.conditions.items():
+    for cid, cond in kb.conditions.items():
         for field in ("name", "summary", "description"):
-            for lang in _text_missing(getattr(c, field)):
+            for lang in _text_missing(getattr(cond, field)):
                 out.append(Problem(f"conditions/{cid}.yaml", field, f"missing '{lang}' text", "warning"))
-    for fid, f in kb.findings.items():
+    for fid, finding in kb.findings.items():
         for field in ("question", "label", "plain"):
-            for lang in _text_missing(getattr(f, field)):
+            for lang in _text_missing(getattr(finding, field)):
                 out.append(Problem("text/findings.yaml", f"{fid}.{field}", f"missing '{lang}' text", "warning"))
     for a in kb.advice.values():
         for field in ("text", "evidence_note"):
@@ -102,9 +102,9 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
     for gid, g in kb.groups.items():
         for lang in _text_missing(g.text):
             out.append(Problem("text/questions.yaml", gid, f"missing '{lang}' text", "warning"))
-        for f in g.findings:
-            if f not in kb.findings:
-                out.append(Problem("text/questions.yaml", gid, f"unknown finding '{f}'"))
+        for gf in g.findings:
+            if gf not in kb.findings:
+                out.append(Problem("text/questions.yaml", gid, f"unknown finding '{gf}'"))
     for lvl in ("self_care", "doctor", "urgent", "emergency"):
         if lvl not in kb.triage_text:
             out.append(Problem("text/triage.yaml", lvl, "triage level has no label/message"))
@@ -117,21 +117,20 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
 
     # conditions that no finding can tell apart
     ids = list(kb.conditions)
-    vecs = {}
+    vecs: dict[str, dict[str, float]] = {}
     for cid in ids:
-        c = kb.conditions[cid]
         vecs[cid] = {
             fid: math.log(max(link.p, 1e-9) / max(kb.findings[fid].leak.ref or 1e-9, 1e-9))
-            for fid, link in c.links.items()
+            for fid, link in kb.conditions[cid].links.items()
             if fid in kb.findings
         }
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            keys = set(vecs[a]) | set(vecs[b])
-            diff = max((abs(vecs[a].get(k, 0.0) - vecs[b].get(k, 0.0)) for k in keys), default=0.0)
+    for i, ca in enumerate(ids):
+        for cb in ids[i + 1 :]:
+            keys = set(vecs[ca]) | set(vecs[cb])
+            diff = max((abs(vecs[ca].get(k, 0.0) - vecs[cb].get(k, 0.0)) for k in keys), default=0.0)
             if diff < INDISTINGUISHABLE_LOG_LR:
                 out.append(
-                    Problem("model/links.yaml", f"{a} / {b}", "no finding can tell these two conditions apart")
+                    Problem("model/links.yaml", f"{ca} / {cb}", "no finding can tell these two conditions apart")
                 )
     return out
 
