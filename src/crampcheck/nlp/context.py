@@ -81,7 +81,7 @@ def resolve(
     by_sent: dict[int, list[CueHit]] = {}
     for cue in _clean_cues(cues):
         by_sent.setdefault(cue.sent, []).append(cue)
-    out: list[tuple[Mention, bool]] = []
+    out: list[tuple[Mention, int]] = []
     for t in targets:
         sent_cues = by_sent.get(t.sent, [])
         terms = [c for c in sent_cues if c.kind == "terminator"]
