@@ -321,7 +321,7 @@ def stats(
         summary = service.diary_summary(session=session, user_id=uid)
         report = service.trigger_report(session=session, user_id=uid, lang=lang)
         if charts is not None:
-            from crampcheck.diary import charts as charts_mod
+            import crampcheck.diary.charts as charts_mod
 
             episodes = service.episode_table(session=session, user_id=uid)
             files = charts_mod.draw_all(episodes, report, charts, lang=lang)
@@ -362,7 +362,7 @@ def report(
     lang: Annotated[str, typer.Option(help="en or zh")] = "en",
 ) -> None:
     """Write a report for your doctor (PDF or HTML)."""
-    from crampcheck.diary import report as report_mod
+    import crampcheck.diary.report as report_mod
 
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         raise _fail(f"{out}: the report file must end in .pdf or .html")
@@ -386,7 +386,7 @@ def fhir(
     out: Annotated[Path | None, typer.Argument(help="output .json file (default: standard output)")] = None,
 ) -> None:
     """Export the diary and latest assessment as a FHIR R4 Bundle (JSON)."""
-    from crampcheck.diary import fhir as fhir_mod
+    import crampcheck.diary.fhir as fhir_mod
 
     with _session(ctx) as (session, uid):
         bundle = fhir_mod.export_bundle(session=session, user_id=uid)
