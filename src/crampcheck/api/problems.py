@@ -1,0 +1,328 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``), and the two small ASGI guards that
+keep bad requests away from the core: a request-body size cap and the security headers on every response.
+
+Every error a client can cause names the offending field and the fix, e.g.::
+
+    {"type": "urn:crampcheck:problem:validation", "title": "Invalid request", "status": 422,
+     "detail": "answers[2].finding: unknown finding 'calf_pian'; did you mean 'site_calf'?",
+     "errors": [{"field": "answers[2].finding", "message": "unknown finding 'calf_pian'; ..."}]}
+
+No traceback and no bare 500 reaches a client: an unexpected exception becomes a 500 problem that says
+only that something went wrong on the server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from crampcheck.errors import CrampcheckError, InputError, UnknownIdError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+MAX_BODY_BYTES = 256 * 1024
+
+T_VALIDATION = "urn:crampcheck:problem:validation"
+T_MALFORMED = "urn:crampcheck:problem:malformed-body"
+T_TOO_LARGE = "urn:crampcheck:problem:body-too-large"
+T_UNKNOWN_ID = "urn:crampcheck:problem:unknown-id"
+T_NOT_FOUND = "urn:crampcheck:problem:not-found"
+T_SERVER = "urn:crampcheck:problem:server-error"
+
+
+class FieldError(BaseModel):
+    """One offending field of a request."""
+
+    field: str = Field(description="where the problem is, e.g. 'answers[2].finding' or 'query.lang'")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object."""
+
+    type: str = Field(description="a URI that identifies the kind of problem")
+    title: str = Field(description="a short, human-readable summary of the kind of problem")
+    status: int = Field(description="the HTTP status code")
+    detail: str = Field(description="what went wrong with this request, naming the field and the fix")
+    instance: str | None = Field(default=None, description="the request path")
+    errors: list[FieldError] = Field(default_factory=list, description="one entry per offending field")
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    title: str | None = None,
+    instance: str | None = None,
+    errors: Sequence[FieldError] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=type_,
+        title=title or HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=list(errors),
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def field_path(loc: Iterable[Any]) -> str:
+    """('body', 'answers', 2, 'finding') -> 'answers[2].finding'; ('query', 'lang') -> 'query.lang'."""
+    parts = list(loc)
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out or "body"
+
+
+class ProblemError(Exception):
+    """Raised by routes for a problem that is not a validation error (e.g. an unknown id in a path: 404)."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        type_: str = "about:blank",
+        errors: Sequence[FieldError] = (),
+        title: str | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.type_ = type_
+        self.errors = list(errors)
+
+
+def validation_problem(errors: Sequence[FieldError], instance: str | None = None) -> JSONResponse:
+    detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
+    return problem_response(
+        422, detail, type_=T_VALIDATION, title="Invalid request", instance=instance, errors=errors
+    )
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    msg = str(err.get("msg", "invalid value"))
+    if err.get("type") == "extra_forbidden":
+        return "unknown field; remove it"
+    if err.get("type") == "missing":
+        return "field required"
+    return msg[0].lower() + msg[1:] if msg else msg
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errs = list(exc.errors())
+    for e in errs:
+        if e.get("type") == "json_invalid":
+            ctx = e.get("ctx") or {}
+            reason = ctx.get("error", "not valid JSON")
+            pos = e.get("loc", ("body", "?"))[-1]
+            return problem_response(
+                400,
+                f"the request body is not valid JSON ({reason} at character {pos}); send a JSON object",
+                type_=T_MALFORMED,
+                title="Malformed request body",
+                instance=request.url.path,
+                errors=[FieldError(field="body", message=f"not valid JSON: {reason}")],
+            )
+    fields = [FieldError(field=field_path(e.get("loc", ())), message=_pydantic_message(e)) for e in errs]
+    return validation_problem(fields, request.url.path)
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    if status == 404:
+        detail = f"no resource at {request.url.path}; see /docs for the API"
+        type_ = T_NOT_FOUND
+    elif status == 405:
+        allow = (exc.headers or {}).get("Allow", "")
+        detail = f"method {request.method} is not allowed on {request.url.path}" + (
+            f"; use {allow}" if allow else ""
+        )
+        type_ = "about:blank"
+    else:
+        detail = str(exc.detail) if exc.detail else HTTPStatus(status).phrase
+        type_ = "about:blank"
+    return problem_response(
+        status, detail, type_=type_, instance=request.url.path, headers=dict(exc.headers) if exc.headers else None
+    )
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status, exc.detail, type_=exc.type_, title=exc.title, instance=request.url.path, errors=exc.errors
+    )
+
+
+async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, UnknownIdError):
+        return problem_response(
+            422,
+            str(exc),
+            type_=T_UNKNOWN_ID,
+            title="Unknown id",
+            instance=request.url.path,
+            errors=[FieldError(field="body", message=str(exc))],
+        )
+    if isinstance(exc, InputError):
+        return validation_problem([FieldError(field="body", message=str(exc))], request.url.path)
+    log.exception("crampcheck error on %s", request.url.path)
+    return problem_response(
+        500,
+        "the server could not complete the assessment; please try again later",
+        type_=T_SERVER,
+        instance=request.url.path,
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s", request.url.path)
+    return problem_response(
+        500,
+        "something went wrong on the server; the error has been logged",
+        type_=T_SERVER,
+        instance=request.url.path,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(CrampcheckError, _on_domain)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+# --- ASGI guards --------------------------------------------------------------------------------------
+def _raw_problem(status: int, detail: str, type_: str, path: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    body = json.dumps(
+        {"type": type_, "title": HTTPStatus(status).phrase, "status": status, "detail": detail, "instance": path}
+    ).encode()
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    return body, headers
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies above ``max_bytes`` with 413, whether announced (Content-Length) or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        length = None
+        for k, v in scope.get("headers", ()):
+            if k == b"content-length":
+                try:
+                    length = int(v)
+                except ValueError:
+                    await self._refuse(send, 400, "the Content-Length header is not a number", T_MALFORMED, path)
+                    return
+        if length is not None and length > self.max_bytes:
+            await self._too_large(send, path)
+            return
+        # Read the body (at most max_bytes) before the app sees it, then replay it.
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                return
+            chunk = msg.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(send, path)
+                return
+            chunks.append(chunk)
+            more = msg.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, send: Send, path: str) -> None:
+        kb = self.max_bytes // 1024
+        await self._refuse(
+            send, 413, f"the request body is larger than {kb} kB; send a smaller request", T_TOO_LARGE, path
+        )
+
+    @staticmethod
+    async def _refuse(send: Send, status: int, detail: str, type_: str, path: str) -> None:
+        body, headers = _raw_problem(status, detail, type_, path)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# Swagger UI (vendored, served from /static) sets a few styles from script; it still runs only our scripts.
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecurityHeadersMiddleware:
+    """Add Content-Security-Policy and the other protective headers to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = (DOCS_CSP if scope.get("path") == "/docs" else CSP).encode()
+
+        async def send_with_headers(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                headers = list(msg.get("headers", ()))
+                headers.append((b"content-security-policy", csp))
+                headers.extend(SECURITY_HEADERS)
+                msg["headers"] = headers
+            await send(msg)
+
+        await self.app(scope, receive, send_with_headers)
