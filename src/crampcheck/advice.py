@@ -1,9 +1,11 @@
 """Choosing advice for the likely causes and the triage level, each item with its evidence grade and sources.
 
-Order: what to do about the triage level first (call an ambulance, see a doctor today, book an appointment),
-then what to do now, how to prevent it, and what does not help. Items tied to a condition are shown when that
-condition is among the likely causes; general items (no condition) are shown for every true cramp; the
-article's classic remedies come with their honest grade. Pure: works on the knowledge base and the ranking.
+Order: what the triage level means (call an ambulance, see a doctor today, book an appointment), then what to
+do now, how to prevent it, when to see whom, and what does not help. Each kind has a quota, so the honest
+"this does not help" items (magnesium, quinine, calcium tablets) are never crowded out. Within a kind, items for
+the more likely causes come first, then those with stronger evidence. Items tied to a condition are shown when
+that condition is among the likely causes; general items (no condition) are shown for every cramp.
+Pure: works on the knowledge base and the ranking.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 from crampcheck.kb.schema import Advice, KnowledgeBase
 
 KIND_ORDER = {"now": 0, "prevent": 1, "see": 2, "avoid": 3}
+QUOTA = {"now": 5, "prevent": 4, "see": 3, "avoid": 3}
+GRADE_ORDER = {"strong": 0, "moderate": 1, "contradicted": 2, "weak": 3, "none": 4}
 LIKELY = 0.10  # a condition this probable (or in the top three) gets its own advice
-MAX_ITEMS = 14
+GENERAL = 50  # rank of items that apply to any cramp: after condition-specific ones
 
 
 def select_advice(
@@ -21,11 +25,14 @@ def select_advice(
     """Advice items (with the likely conditions each one is for), most important first."""
     likely = [c for k, (c, p) in enumerate(ranked) if p >= LIKELY or (k < 3 and p >= 0.02)]
     rank = {c: k for k, c in enumerate(likely)}
-    chosen: list[tuple[tuple[int, int, int], Advice, list[str]]] = []
+    level_items: list[tuple[Advice, list[str]]] = []
+    by_kind: dict[str, list[tuple[tuple[int, int, str], Advice, list[str]]]] = {k: [] for k in KIND_ORDER}
     for a in kb.advice.values():
-        if a.levels and level not in a.levels:
-            continue
-        if a.kind == "see" and not a.conditions and not a.levels:
+        if a.levels:
+            if level in a.levels and not a.conditions:
+                level_items.append((a, []))
+            elif level in a.levels and any(c in rank for c in a.conditions):
+                level_items.append((a, [c for c in a.conditions if c in rank]))
             continue
         if a.conditions:
             hits = [c for c in a.conditions if c in rank]
@@ -33,16 +40,10 @@ def select_advice(
                 continue
             best = min(rank[c] for c in hits)
         else:
-            hits = []
-            best = 50
-        level_item = 0 if a.levels else 1
-        chosen.append(((level_item, KIND_ORDER[a.kind], best), a, hits))
-    chosen.sort(key=lambda x: x[0])
-    out: list[tuple[Advice, list[str]]] = []
-    seen: set[str] = set()
-    for _, a, hits in chosen:
-        if a.id in seen:
-            continue
-        seen.add(a.id)
-        out.append((a, hits))
-    return out[:MAX_ITEMS]
+            hits, best = [], GENERAL
+        by_kind[a.kind].append(((best, GRADE_ORDER[a.evidence], a.id), a, hits))
+    out = list(level_items)
+    for kind in sorted(KIND_ORDER, key=KIND_ORDER.__getitem__):
+        items = sorted(by_kind[kind], key=lambda x: x[0])[: QUOTA[kind]]
+        out += [(a, hits) for _, a, hits in items]
+    return out

@@ -82,7 +82,10 @@ class Assessor:
         post = posterior(self.net, ctx, ev)
         order = np.argsort(-post.marginals, kind="stable")
         ranked = [(self.net.conditions[i], float(post.marginals[i])) for i in order]
-        tri = self.rules.assess(answers, age, ranked)
+        mask = np.array(self.rules.needs_doctor(self.net.conditions, answers, age), dtype=float)
+        needs_doctor = (self.net.member @ mask) > 0
+        p_doctor = float(post.weights[needs_doctor].sum())
+        tri = self.rules.assess(answers, age, ranked, p_doctor)
         top = [c for c, p in ranked[:3] if p >= 0.2] or [ranked[0][0]]
         asked_set = set(asked)
         turns = len(asked_set)
@@ -168,7 +171,13 @@ class Assessor:
         reasons: list[TriageReason] = []
         rules = {r.id: r for r in kb.rules}
         for r in tri.reasons:
-            if r.condition is not None:
+            if r.rule == "probable":
+                text = (
+                    "综合您的回答，更可能存在需要医生检查的原因。"
+                    if lang == "zh"
+                    else "Taken together, your answers make it more likely than not that a cause worth a doctor's check is present."
+                )
+            elif r.condition is not None:
                 name = kb.conditions[r.condition].name.get(lang)
                 if lang == "zh":
                     text = f"可能的原因“{name}”通常需要这一级别的处理。"

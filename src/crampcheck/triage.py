@@ -20,6 +20,10 @@ from crampcheck.kb.schema import KnowledgeBase, expr_findings
 LEVELS = ("self_care", "doctor", "urgent", "emergency")
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
 OTHER_DANGEROUS_THRESHOLD = 0.30  # fact base 1.3 item 3 (clinical-judgement policy)
+# crampcheck policy: when it is more likely than not that at least one cause needing a doctor is present
+# (the probability that the person's set of causes includes one whose own level is >= doctor), say so,
+# even if the single most likely cause is a self-care one.
+PROBABLY_NEEDS_DOCTOR = 0.50
 
 Answers = Mapping[str, bool | None]
 Tri = bool | None
@@ -153,6 +157,17 @@ class Triage:
         suppressed = {s for r in fired for s in r.suppresses}
         return [r for r in fired if r.id not in suppressed]
 
+    def needs_doctor(self, conditions: tuple[str, ...], answers: Answers, age: int) -> list[bool]:
+        """For each condition: is its own level (given the answers) at least 'doctor'?"""
+        out = []
+        for cid in conditions:
+            d = self.default[cid]
+            if RANK[d] >= RANK["doctor"] and not any(RANK[x.level] < RANK["doctor"] for x in self.deescalate[cid]):
+                out.append(True)
+            else:
+                out.append(RANK[self.condition_level(cid, answers, age)[0]] >= RANK["doctor"])
+        return out
+
     def condition_level(self, cid: str, answers: Answers, age: int) -> tuple[str, tuple[str, ...]]:
         """A condition's own level given the answers, and the findings that moved it."""
         level: str = self.default[cid]
@@ -166,10 +181,16 @@ class Triage:
                 why = tuple(sorted(f for f in line.findings if answers.get(f) is True))
         return level, why
 
-    def assess(self, answers: Answers, age: int, ranked: list[tuple[str, float]]) -> TriageResult:
-        """Final level and reasons. ``ranked`` is (condition, probability), most likely first."""
+    def assess(
+        self, answers: Answers, age: int, ranked: list[tuple[str, float]], p_needs_doctor: float | None = None
+    ) -> TriageResult:
+        """Final level and reasons. ``ranked`` is (condition, probability), most likely first;
+        ``p_needs_doctor`` the probability that some present cause needs at least a doctor."""
         reasons: list[Reason] = []
         level = "self_care"
+        if p_needs_doctor is not None and p_needs_doctor >= PROBABLY_NEEDS_DOCTOR:
+            reasons.append(Reason("probable", "doctor", ()))
+            level = "doctor"
         for r in self.fired_rules(answers, age):
             reasons.append(Reason(r.id, r.level, tuple(sorted(f for f in r.findings if answers.get(f) is True))))
             if RANK[r.level] > RANK[level]:

@@ -118,7 +118,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Common traditional-only characters: the Chinese text must be Simplified.
 TRADITIONAL = re.compile("[這們發問醫腳經療邊時會說與應當動過數點體變還對實壓縮鬆轉傷風痙攣腦腎臟藥節頸復運熱觸]")
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$")
-REF_ID = re.compile(r"^(ref[0-9]+|refX_[a-z0-9_]+)$")
+REF_ID = re.compile(r"^(ref[0-9]+|refX_[a-z0-9_]+|ref_expert)$")  # ref_expert: expert opinion, not a publication
 OVERCONFIDENT_EN = re.compile(r"\b(definitely|certainly|guaranteed|always caused|100%)\b", re.IGNORECASE)
 OVERCONFIDENT_ZH = re.compile("肯定是|一定是|毫无疑问|百分之百")
 

@@ -1,0 +1,142 @@
+"""The adaptive interview: danger signs first, rule completion, grouped questions, stopping, any person."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crampcheck.assess import Assessor, default_assessor
+from crampcheck.errors import InputError, UnknownIdError
+from crampcheck.schema import Answer, AssessRequest
+
+
+@pytest.fixture(scope="module")
+def a() -> Assessor:
+    return default_assessor()
+
+
+def test_danger_signs_are_asked_first(a: Assessor) -> None:
+    st = a.step(45, "male", {"site_calf": True}, [])
+    assert st.choice.question is not None and st.choice.question.id == "danger"
+    assert "chest_pain" in st.choice.question.findings
+
+
+def test_pregnancy_is_asked_of_women_of_childbearing_age_only(a: Assessor) -> None:
+    answers = {"site_calf": True}
+    st = a.step(30, "female", answers, ["danger"])
+    assert st.choice.question is not None and st.choice.question.id == "pregnant"
+    st = a.step(30, "male", answers, ["danger"])
+    assert st.choice.question is None or st.choice.question.id != "pregnant"
+    st = a.step(70, "female", answers, ["danger"])
+    assert st.choice.question is None or st.choice.question.id != "pregnant"
+
+
+def test_partly_satisfied_rule_is_completed_next(a: Assessor) -> None:
+    # a wound is known; the tetanus rule R1 needs jaw stiffness etc.: their group must come next
+    answers: dict[str, bool | None] = {"recent_wound": True, "jaw_stiffness_trismus": True}
+    st = a.step(40, "male", answers, ["danger"])
+    assert st.triage.level in ("urgent", "emergency")
+    q = st.choice.question
+    assert q is not None and {"tetanus_vaccine_not_current", "many_muscles_at_once", "stiff_neck"} & set(
+        q.findings
+    )
+
+
+def test_grouped_question_answers_several_findings(a: Assessor) -> None:
+    st = a.step(60, "female", {"at_night_in_bed": True}, ["danger"])
+    q = st.choice.question
+    assert q is not None
+    assert q.kind in ("multiple", "single")
+    r = a.assess(
+        AssessRequest(
+            age=60, sex="female", answers=[Answer(finding="at_night_in_bed", state="present")], asked=["danger"]
+        )
+    )
+    assert r.next_question is not None and len(r.next_question.options) == len(r.next_question.findings)
+
+
+def test_interview_stops_and_never_repeats_a_question(a: Assessor) -> None:
+    answers: dict[str, bool | None] = {"site_calf": True, "at_night_in_bed": True}
+    asked: list[str] = []
+    for _ in range(41):
+        st = a.step(68, "male", answers, asked)
+        if st.choice.should_stop or st.choice.question is None:
+            break
+        q = st.choice.question
+        assert q.id not in asked
+        asked.append(q.id)
+        for f in q.findings:
+            answers.setdefault(
+                f, f in {"sudden_painful_hardening", "relieved_by_stretching", "lasts_seconds_to_minutes"}
+            )
+    assert st.choice.should_stop
+    assert len(asked) <= 15
+    assert st.ranked[0][0] == "nocturnal_leg_cramps"
+
+
+def test_state_is_a_plain_serializable_value(a: Assessor) -> None:
+    req = AssessRequest(
+        age=50, sex="female", answers=[Answer(finding="site_hand", state="present")], asked=["danger"]
+    )
+    again = AssessRequest.model_validate(json.loads(req.model_dump_json()))
+    assert a.assess(again).model_dump() == a.assess(req).model_dump()
+
+
+@pytest.mark.parametrize("age", [1, 5, 11, 12, 17, 18, 39, 40, 59, 60, 74, 75, 110])
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_everyone_is_covered(a: Assessor, age: int, sex: str) -> None:
+    answers = [
+        Answer(finding="site_calf", state="present"),
+        Answer(finding="takes_statin", state="present"),
+        Answer(finding="known_diabetes", state="present"),
+        Answer(finding="fever", state="unknown"),
+    ]
+    if sex == "female" and 14 <= age <= 45:
+        answers.append(Answer(finding="pregnant", state="present"))
+    r = a.assess(AssessRequest(age=age, sex=sex, answers=answers))  # type: ignore[arg-type]
+    assert r.conditions and 0 <= r.conditions[0].probability <= 1
+    assert r.triage.level in ("self_care", "doctor", "urgent", "emergency")
+    assert r.kb_version == a.kb.version
+    assert r.disclaimer
+
+
+def test_pregnancy_makes_pregnancy_cramps_likely(a: Assessor) -> None:
+    base = [Answer(finding="site_calf", state="present"), Answer(finding="at_night_in_bed", state="present")]
+    preg = a.assess(
+        AssessRequest(age=30, sex="female", answers=[*base, Answer(finding="pregnant", state="present")])
+    )
+    assert preg.conditions[0].id == "pregnancy_cramps"
+    notp = a.assess(
+        AssessRequest(age=30, sex="female", answers=[*base, Answer(finding="pregnant", state="absent")])
+    )
+    assert all(c.id != "pregnancy_cramps" or c.probability < 0.05 for c in notp.conditions)
+
+
+def test_bad_input_gets_a_clear_message(a: Assessor) -> None:
+    with pytest.raises(UnknownIdError, match="did you mean 'site_calf'"):
+        a.assess(AssessRequest(age=50, sex="male", answers=[Answer(finding="site_calff", state="present")]))
+    with pytest.raises(InputError, match="pregnant"):
+        a.assess(AssessRequest(age=50, sex="male", answers=[Answer(finding="pregnant", state="present")]))
+    with pytest.raises(ValueError, match="less than or equal to 110"):
+        AssessRequest(age=111, sex="male")
+
+
+def test_explanations_say_what_raised_and_lowered(a: Assessor) -> None:
+    r = a.assess(
+        AssessRequest(
+            age=34,
+            sex="female",
+            answers=[
+                Answer(finding="site_hand", state="present"),
+                Answer(finding="during_specific_hand_task", state="present"),
+                Answer(finding="writes_or_plays_instrument_a_lot", state="present"),
+                Answer(finding="hand_posture_abnormal_task_only", state="present"),
+                Answer(finding="numbness_tingling_thumb_fingers", state="absent"),
+            ],
+        )
+    )
+    top = r.conditions[0]
+    assert top.id == "focal_hand_dystonia"
+    assert any(c.finding == "during_specific_hand_task" and c.delta > 0 for c in top.raised_by)
+    assert top.probability < 1.0  # never certain
