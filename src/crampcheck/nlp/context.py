@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from crampcheck.nlp.models import Mention
+from crampcheck.nlp.models import Mention, State
 
 STATE_RANK = {"present": 3, "absent": 2, "uncertain": 1}
 # Idiomatic terms ("normal strength", "gave up smoking") beat keywords read through context cues,
@@ -105,7 +105,7 @@ def resolve(
                     neg = True
                 else:
                     hedge = True
-        state: str | None
+        state: State | None
         if t.kind in ("fixed", "plain", "weak_yes"):
             state = "present"
         elif t.kind in ("no", "weak_no"):

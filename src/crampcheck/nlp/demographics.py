@@ -16,7 +16,7 @@ _EN_AGE = [
     re.compile(r"\b(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|yr|y)\s*(?:-|\s)?\s*olds?\b", re.I),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)", re.I),
     re.compile(
-        r"\b(?:i am|i'm|im|i’m|aged|age:?|at age)\s+(?:an?\s+)?(\d{1,3})\b(?!\s*(?:-|\s)?(?:" + _UNITS_EN + r")\b)",
+        r"\b(?:i am|i'm|im|i’m|he's|she's|he is|she is|aged|age:?|at age)\s+(?:an?\s+)?(\d{1,3})\b(?!\s*(?:-|\s)?(?:" + _UNITS_EN + r")\b)",
         re.I,
     ),
     re.compile(
@@ -36,6 +36,9 @@ _EN_SELF_SEX = re.compile(
     re.I,
 )
 _EN_AGE_SEX = re.compile(r"\b\d{1,3}\s*(?:-|\s)?(?:years?|yrs?)\s*(?:-|\s)?old\s+(man|woman|male|female|guy|lady|boy|girl)\b", re.I)
+_EN_LIST_SEX = re.compile(
+    r"\b(?:i'm|i am|im)\s+\d{1,3}\s*(?:,|and)\s*(?:an?\s+)?(male|female|man|woman)\b", re.I
+)
 _EN_CODE_SEX = re.compile(r"\b\d{1,3}\s*(m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I)
 _EN_FEMALE_ONLY = re.compile(r"\b(?:pregnant|pregnancy|my period|periods|menopaus\w*|postpartum)\b", re.I)
 _EN_REL = re.compile(
@@ -53,7 +56,10 @@ _ZH_MALE_REL = "爸爸|我爸|父亲|老爸|老公|丈夫|儿子|爷爷|外公|�
 _ZH_NEUTRAL_REL = "孩子|小孩|朋友|同事|邻居|病人|宝宝|老人"
 _ZH_AGE = re.compile(r"([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*(?:周岁|岁)(?!时|的时候|起|开始|那年|以前|之前|以后|左右时)")
 _ZH_AGE2 = re.compile(r"(?:今年|年龄|年纪)\s*[:：]?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})")
-_ZH_SELF_SEX = re.compile(r"(?:我是|本人|患者|性别)\s*[:：]?\s*(男|女)|(男性|女性|男士|女士)|(?:^|[，,。\s])(男|女)\s*[，,、\s]?\s*\d{1,3}\s*岁")
+_ZH_SELF_SEX = re.compile(
+    r"(?:我是|本人|患者|性别)\s*[:：]?\s*(男|女)|(男性|女性|男士|女士)|(?:^|[，,。\s])(男|女)\s*[，,、\s]?\s*(?:\d{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
+    r"|岁\s*[，,、]\s*(男|女)(?:性)?\s*(?:[，,。、]|$)"
+)
 _ZH_FEMALE_ONLY = re.compile(r"怀孕|孕期|孕\d|孕妇|月经|例假|绝经|更年期|产后|坐月子|哺乳")
 _ZH_REL = re.compile(
     "(" + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL]) + r")(?:今年|已经|现在)?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
@@ -110,7 +116,7 @@ def extract_en(text: str) -> tuple[int | None, str | None]:
             he, she = len(_EN_HE.findall(text)), len(_EN_SHE.findall(text))
             sex = "male" if he > she else "female" if she > he else None
         return age, sex
-    m = _EN_SELF_SEX.search(text) or _EN_AGE_SEX.search(text)
+    m = _EN_SELF_SEX.search(text) or _EN_AGE_SEX.search(text) or _EN_LIST_SEX.search(text)
     if m:
         w = m.group(1).lower()
         sex = "male" if w in {"man", "male", "guy", "boy", "father", "dad", "grandfather", "husband"} else "female"
@@ -118,6 +124,8 @@ def extract_en(text: str) -> tuple[int | None, str | None]:
         sex = "male" if c.group(1).lower() == "m" else "female"
     elif _EN_FEMALE_ONLY.search(text):
         sex = "female"
+    elif re.match(r"\s*(?:he|she)\b", text, re.I):  # the text is about someone else, named by a pronoun
+        sex = "male" if text.strip()[:2].lower() == "he" else "female"
     return age, sex
 
 
@@ -151,4 +159,6 @@ def extract_zh(text: str) -> tuple[int | None, str | None]:
         sex = "male" if w.startswith("男") else "female"
     elif _ZH_FEMALE_ONLY.search(text):
         sex = "female"
+    elif re.match(r"\s*(他|她)", text):  # the text is about someone else, named by a pronoun
+        sex = "male" if text.strip()[0] == "他" else "female"
     return age, sex
