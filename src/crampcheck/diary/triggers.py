@@ -370,8 +370,10 @@ def analyse(
     case_days = int(data["case"].sum())
     control_days = int(len(data) - case_days)
     # only strata with both a case day and a control day carry information
-    informative = data.groupby("_stratum")["case"].transform(lambda c: 0 < c.sum() < len(c)).astype(bool)
-    data = data[informative]
+    if len(data):
+        per_stratum = data.groupby("_stratum")["case"].agg(["sum", "count"])
+        keep = per_stratum.index[(per_stratum["sum"] > 0) & (per_stratum["sum"] < per_stratum["count"])]
+        data = data[data["_stratum"].isin(keep)]
     report = TriggerReport(
         method="time-stratified case-crossover (calendar-month strata), conditional logistic regression",
         days_analysed=len(data),

@@ -1,0 +1,301 @@
+"""The diary HTTP API: ``router = APIRouter(prefix="/v1/diary")`` over :mod:`crampcheck.diary.service`.
+
+Authentication: ``Authorization: Bearer <token>`` (issue one with ``crampcheck diary token NAME``;
+only its sha256 is stored). When ``CRAMPCHECK_LOCAL_NO_TOKEN`` is on (the default with the embedded
+SQLite database), a request from a loopback address that carries no token and no proxy header acts
+as the single local user. Every query is scoped to the caller, so a request can never read, change
+or delete another user's entries: another user's entry is simply "not found".
+
+Errors are RFC 9457 problem details naming the field. Write routes commit before they answer, so a
+write the client has seen acknowledged is durable (see ``crampcheck.storage.db``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crampcheck.api.problems import FieldError as ProblemField
+from crampcheck.api.problems import problem_response
+from crampcheck.diary import csvio, service
+from crampcheck.diary.errors import AuthError, ConflictError, CsvImportError, FieldError, NotFoundError
+from crampcheck.diary.schemas import (
+    AssessmentSaved,
+    EpisodeCreate,
+    EpisodePublic,
+    EpisodeUpdate,
+    ExposureIn,
+    ExposurePublic,
+)
+from crampcheck.schema import Assessment
+from crampcheck.settings import get_settings
+from crampcheck.storage.db import open_database
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+T_AUTH = "urn:crampcheck:problem:unauthorized"
+T_NOT_FOUND = "urn:crampcheck:problem:not-found"
+T_CONFLICT = "urn:crampcheck:problem:conflict"
+T_VALIDATION = "urn:crampcheck:problem:validation"
+T_IMPORT = "urn:crampcheck:problem:csv-import"
+
+
+class DiaryRoute(APIRoute):
+    """Turns the diary's domain errors into problem+json responses with the right status and field."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            path = request.url.path
+            try:
+                return await handler(request)
+            except AuthError as exc:
+                return problem_response(
+                    401,
+                    str(exc),
+                    type_=T_AUTH,
+                    instance=path,
+                    errors=[ProblemField(field="header.authorization", message=str(exc))],
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            except NotFoundError as exc:
+                return problem_response(404, str(exc), type_=T_NOT_FOUND, instance=path)
+            except ConflictError as exc:
+                return problem_response(409, str(exc), type_=T_CONFLICT, instance=path)
+            except FieldError as exc:
+                return problem_response(
+                    422,
+                    str(exc),
+                    type_=T_VALIDATION,
+                    title="Invalid request",
+                    instance=path,
+                    errors=[ProblemField(field=exc.field, message=str(exc))],
+                )
+            except CsvImportError as exc:
+                return problem_response(
+                    422,
+                    str(exc),
+                    type_=T_IMPORT,
+                    title="CSV file rejected",
+                    instance=path,
+                    errors=[
+                        ProblemField(field=f"body.line[{line}]", message=reason) for line, reason in exc.problems
+                    ],
+                )
+
+        return route
+
+
+router = APIRouter(prefix="/v1/diary", tags=["diary"], route_class=DiaryRoute)
+
+
+def get_session() -> Iterator[Session]:
+    """A session per request; write routes commit explicitly before answering."""
+    db = open_database(get_settings())
+    session = db.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _is_local(request: Request) -> bool:
+    if request.client is None or request.client.host not in LOOPBACK:
+        return False
+    return not any(h in request.headers for h in PROXY_HEADERS)
+
+
+def current_user(
+    request: Request,
+    session: SessionDep,
+    authorization: Annotated[str | None, Header(description="Bearer <token>")] = None,
+) -> int:
+    """The caller's user id, from the bearer token (or the local user on loopback, if allowed)."""
+    if authorization:
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError("the Authorization header must be 'Bearer <token>'")
+        return service.user_for_token(session=session, token=token.strip()).id
+    settings = get_settings()
+    if settings.local_no_token and _is_local(request):
+        try:
+            user = service.ensure_user(session=session, name=settings.local_user)
+            session.commit()
+        except IntegrityError:  # created by a concurrent first request: use that one
+            session.rollback()
+            user = service.ensure_user(session=session, name=settings.local_user)
+        return user.id
+    raise AuthError("missing bearer token: send 'Authorization: Bearer <token>'")
+
+
+UserDep = Annotated[int, Depends(current_user)]
+
+
+# ---- episodes ----------------------------------------------------------------------------------
+
+
+@router.post("/episodes", status_code=201, response_model=EpisodePublic, summary="Record a cramp")
+def create_episode(episode: EpisodeCreate, session: SessionDep, user_id: UserDep) -> EpisodePublic:
+    saved = service.add_episode(session=session, user_id=user_id, episode=episode, source="api")
+    session.commit()
+    return saved
+
+
+@router.get("/episodes", response_model=list[EpisodePublic], summary="List cramps, oldest first")
+def list_episodes(
+    session: SessionDep,
+    user_id: UserDep,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[EpisodePublic]:
+    return service.list_episodes(
+        session=session, user_id=user_id, since=since, until=until, limit=limit, offset=offset
+    )
+
+
+@router.get("/episodes/{episode_id}", response_model=EpisodePublic, summary="One cramp")
+def get_episode(episode_id: int, session: SessionDep, user_id: UserDep) -> EpisodePublic:
+    return service.get_episode(session=session, user_id=user_id, episode_id=episode_id)
+
+
+@router.patch("/episodes/{episode_id}", response_model=EpisodePublic, summary="Change fields of a cramp")
+def update_episode(
+    episode_id: int, changes: EpisodeUpdate, session: SessionDep, user_id: UserDep
+) -> EpisodePublic:
+    saved = service.update_episode(session=session, user_id=user_id, episode_id=episode_id, changes=changes)
+    session.commit()
+    return saved
+
+
+@router.delete("/episodes/{episode_id}", status_code=204, summary="Delete a cramp")
+def delete_episode(episode_id: int, session: SessionDep, user_id: UserDep) -> Response:
+    service.delete_episode(session=session, user_id=user_id, episode_id=episode_id)
+    session.commit()
+    return Response(status_code=204)
+
+
+# ---- exposures ---------------------------------------------------------------------------------
+
+
+@router.put("/exposures", response_model=ExposurePublic, summary="Record (or replace) what a day was like")
+def put_exposure(exposure: ExposureIn, session: SessionDep, user_id: UserDep) -> ExposurePublic:
+    saved = service.put_exposure(session=session, user_id=user_id, exposure=exposure)
+    session.commit()
+    return saved
+
+
+@router.get("/exposures", response_model=list[ExposurePublic], summary="List daily records")
+def list_exposures(
+    session: SessionDep, user_id: UserDep, since: dt.date | None = None, until: dt.date | None = None
+) -> list[ExposurePublic]:
+    return service.list_exposures(session=session, user_id=user_id, since=since, until=until)
+
+
+@router.get("/exposures/{day}", response_model=ExposurePublic, summary="One day's record")
+def get_exposure(day: dt.date, session: SessionDep, user_id: UserDep) -> ExposurePublic:
+    return service.get_exposure(session=session, user_id=user_id, day=day)
+
+
+@router.delete("/exposures/{day}", status_code=204, summary="Delete one day's record")
+def delete_exposure(day: dt.date, session: SessionDep, user_id: UserDep) -> Response:
+    service.delete_exposure(session=session, user_id=user_id, day=day)
+    session.commit()
+    return Response(status_code=204)
+
+
+# ---- assessments -------------------------------------------------------------------------------
+
+
+@router.post("/assessments", status_code=201, response_model=AssessmentSaved, summary="Save an assessment result")
+def save_assessment(assessment: Assessment, session: SessionDep, user_id: UserDep) -> AssessmentSaved:
+    saved = service.save_assessment(session=session, user_id=user_id, assessment=assessment)
+    session.commit()
+    return saved
+
+
+@router.get("/assessments", response_model=list[AssessmentSaved], summary="Saved assessments, newest first")
+def list_assessments(session: SessionDep, user_id: UserDep) -> list[AssessmentSaved]:
+    return service.list_assessments(session=session, user_id=user_id)
+
+
+# ---- analysis and files ------------------------------------------------------------------------
+
+
+@router.get("/stats", summary="Diary summary and personal trigger analysis")
+def stats(session: SessionDep, user_id: UserDep, lang: Literal["en", "zh"] = "en") -> dict[str, Any]:
+    summary = service.diary_summary(session=session, user_id=user_id)
+    triggers = service.trigger_report(session=session, user_id=user_id, lang=lang)
+    return {"summary": summary.model_dump(mode="json"), "triggers": triggers.to_dict()}
+
+
+@router.get("/charts", summary="The numbers behind every diary chart")
+def charts(session: SessionDep, user_id: UserDep, lang: Literal["en", "zh"] = "en") -> dict[str, Any]:
+    return service.chart_data(session=session, user_id=user_id, lang=lang)
+
+
+@router.get("/report", summary="Doctor report as PDF or HTML", response_class=Response)
+def report(
+    session: SessionDep,
+    user_id: UserDep,
+    lang: Literal["en", "zh"] = "en",
+    format: Literal["pdf", "html"] = "pdf",
+) -> Response:
+    import crampcheck.diary.report as report_mod
+
+    data = report_mod.gather(session=session, user_id=user_id, lang=lang)
+    if format == "html":
+        return HTMLResponse(report_mod.render_html(data))
+    return Response(
+        report_mod.render_pdf(data),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="crampcheck-report.pdf"'},
+    )
+
+
+@router.get("/fhir", summary="FHIR R4 Bundle of the diary and latest assessment", response_class=Response)
+def fhir_bundle(session: SessionDep, user_id: UserDep) -> Response:
+    import crampcheck.diary.fhir as fhir_mod
+
+    bundle = fhir_mod.export_bundle(session=session, user_id=user_id)
+    return Response(bundle.model_dump_json(), media_type="application/fhir+json")
+
+
+@router.get("/export", summary="Episodes or exposures as CSV", response_class=PlainTextResponse)
+def export(
+    session: SessionDep, user_id: UserDep, kind: Literal["episodes", "exposures"] = "episodes"
+) -> PlainTextResponse:
+    return PlainTextResponse(csvio.export_csv(session=session, user_id=user_id, kind=kind), media_type="text/csv")
+
+
+@router.post("/import", summary="Import a CSV body (text/csv): all rows or none")
+async def import_csv(request: Request, session: SessionDep, user_id: UserDep) -> dict[str, Any]:
+    import io
+
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvImportError("request body", [(0, f"not UTF-8 text ({exc.reason})")]) from None
+    try:
+        result = csvio.import_csv(
+            session=session, user_id=user_id, source=io.StringIO(text, newline=""), name="request body"
+        )
+    except CsvImportError:
+        session.rollback()
+        raise
+    session.commit()
+    return {"kind": result.kind, "rows": result.rows}
