@@ -1,0 +1,39 @@
+"""``crampcheck serve``: run the HTTP API and the web app with uvicorn on one address."""
+
+from __future__ import annotations
+
+import typer
+
+
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this computer only)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (one per CPU core)."),
+    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level: info, warning, error."),
+) -> None:
+    """Serve the web app and the HTTP API (docs at /docs). Information, not a diagnosis."""
+    import uvicorn
+
+    if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
+        typer.echo(f"error: unknown log level '{log_level}'; use error, warning, info or debug", err=True)
+        raise typer.Exit(2)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(
+        f"crampcheck: serving on http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs; Ctrl+C stops)"
+    )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo("note: listening beyond this computer; put it behind HTTPS before others use it", err=True)
+    try:
+        uvicorn.run(
+            "crampcheck.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            proxy_headers=False,
+            server_header=False,
+        )
+    except OSError as e:
+        typer.echo(f"error: cannot listen on {host}:{port}: {e.strerror or e}", err=True)
+        raise typer.Exit(2) from None

@@ -1,0 +1,1 @@
+"""The web app: server-rendered pages (Jinja2) that work without JavaScript; htmx only enhances them."""

@@ -1,0 +1,104 @@
+"""Every interface string of the web pages, in one place, marked for Babel (``_("...")``) and translated in
+``locale/zh/LC_MESSAGES/crampcheck.po``. Knowledge-base texts (questions, causes, advice) come translated
+from the knowledge base itself."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from crampcheck.i18n import translator
+
+
+def _strings(_: Callable[[str], str]) -> dict[str, str]:
+    return {
+        "app_name": _("crampcheck"),
+        "tagline": _("Why do my muscles cramp, and what should I do?"),
+        "caution": _("This is information, not a diagnosis."),
+        "skip": _("Skip to main content"),
+        "language": _("Language"),
+        "start_title": _("Tell us about your cramps"),
+        "start_intro": _(
+            "Answer a few short questions. You will get the likely causes, how urgent it is, and what you "
+            "can do, with the sources behind the advice."
+        ),
+        "describe": _("Describe your cramps in your own words (optional)"),
+        "describe_hint": _("For example: my calves cramp at night, about twice a week, no swelling."),
+        "where": _("Where do you get the cramps?"),
+        "where_hint": _("Tick all that apply."),
+        "age": _("Age in years"),
+        "sex": _("Sex"),
+        "female": _("Female"),
+        "male": _("Male"),
+        "start": _("Start"),
+        "fix_errors": _("Please correct the following:"),
+        "err_age": _("Enter your age as a whole number from 1 to 110."),
+        "err_sex": _("Choose female or male."),
+        "err_state": _("The form was incomplete or changed. Please start again."),
+        "err_text": _("The description is too long. Please shorten it to 5,000 characters."),
+        "text_not_understood": _(
+            "Free-text understanding is not available right now; please answer the questions."
+        ),
+        "understood": _("From your description we understood:"),
+        "question_n": _("Question"),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "dont_know": _("Don't know"),
+        "continue": _("Continue"),
+        "none_of_these": _("None of these"),
+        "back": _("Back"),
+        "change": _("Change"),
+        "finish_now": _("Show results now"),
+        "more_questions": _("Answer more questions"),
+        "your_answers": _("Your answers so far"),
+        "from_text": _("from your description"),
+        "present": _("yes"),
+        "absent": _("no"),
+        "unknown": _("don't know"),
+        "results_title": _("Your results"),
+        "triage": _("How urgent is it?"),
+        "emergency_now": _("Call emergency services now"),
+        "emergency_numbers": _("For example 120 in mainland China, 112 in Europe, 999 in the UK, 911 in the US."),
+        "why_level": _("Why this level"),
+        "causes": _("Possible causes"),
+        "causes_intro": _(
+            "These are possibilities, not certainties. Several causes can be present at once, so the chances do "
+            "not add up to 100%."
+        ),
+        "chance": _("Chance"),
+        "why": _("Why?"),
+        "raised_by": _("Made more likely by:"),
+        "lowered_by": _("Made less likely by:"),
+        "no_explanation": _("No single answer changed this much; it is common in people like you."),
+        "none_above": _("Chance that none of these causes is present:"),
+        "advice": _("What you can do"),
+        "kind_now": _("During a cramp"),
+        "kind_prevent": _("To prevent cramps"),
+        "kind_see": _("When to see someone"),
+        "kind_avoid": _("What to avoid"),
+        "evidence": _("Evidence"),
+        "grade_strong": _("strong evidence"),
+        "grade_moderate": _("moderate evidence"),
+        "grade_weak": _("weak evidence"),
+        "grade_none": _("no good evidence"),
+        "grade_contradicted": _("evidence says it does not work"),
+        "sources": _("Sources"),
+        "summary_title": _("Summary for your doctor"),
+        "summary_hint": _("Print this page or show it to your doctor, nurse or pharmacist."),
+        "print": _("Print"),
+        "date": _("Date"),
+        "answers": _("Answers"),
+        "kb_version": _("Knowledge base version"),
+        "start_again": _("Start again"),
+        "api_docs": _("API documentation"),
+        "not_found": _("Page not found"),
+        "not_found_text": _("There is no page at this address."),
+        "home": _("Go to the start page"),
+        "progress": _("Questions answered:"),
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def page_texts(lang: str) -> dict[str, str]:
+    """All page strings in one language."""
+    return _strings(translator(lang))

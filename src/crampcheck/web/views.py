@@ -1,0 +1,238 @@
+"""The web pages: start (free text, body site, age, sex), one question per screen with back and change,
+and the results page with a printable summary for the doctor.
+
+Views only parse forms and render: every assessment goes through the core façade (``Assessor.assess``);
+the interview state travels in hidden form fields (see :mod:`crampcheck.web.state`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from crampcheck.api.routes_common import AssessorDep, lang_from_header
+from crampcheck.assess import Assessor
+from crampcheck.errors import CrampcheckError
+from crampcheck.schema import Assessment, Question
+from crampcheck.web.state import InterviewState, StateError
+from crampcheck.web.texts import page_texts
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+MAX_TEXT = 5000
+SITE_GROUP = "site"
+
+
+def _lang(value: str | None, request: Request) -> str:
+    if value in ("en", "zh"):
+        return value
+    return lang_from_header(request.headers.get("accept-language")) or "en"
+
+
+def _page(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    t = page_texts(lang)
+    a: Assessor = request.app.state.assessor
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "t": t,
+            "lang": lang,
+            "other_lang": "zh" if lang == "en" else "en",
+            "disclaimer": a.kb.disclaimer.get(lang),
+            **ctx,
+        },
+        status_code=status,
+    )
+
+
+def _start_page(
+    request: Request,
+    a: Assessor,
+    lang: str,
+    errors: list[str] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    site = a.question_model(SITE_GROUP, lang)
+    return _page(request, "start.html", lang, status=status, site=site, errors=errors or [], v=values or {})
+
+
+@router.get("/", response_class=HTMLResponse)
+def start(request: Request, a: AssessorDep, lang: Annotated[str | None, Query()] = None) -> HTMLResponse:
+    return _start_page(request, a, _lang(lang, request))
+
+
+@router.post("/start", response_class=HTMLResponse)
+def begin(
+    request: Request,
+    a: AssessorDep,
+    lang: Annotated[str | None, Form()] = None,
+    age: Annotated[str, Form()] = "",
+    sex: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    site: Annotated[list[str] | None, Form()] = None,
+) -> HTMLResponse:
+    lg = _lang(lang, request)
+    t = page_texts(lg)
+    notes: list[str] = []
+    parsed = None
+    if len(text) > MAX_TEXT:
+        return _start_page(request, a, lg, [t["err_text"]], {"age": age, "sex": sex, "text": text[:MAX_TEXT]}, 422)
+    if text.strip():
+        try:
+            from crampcheck.nlp import parse
+
+            parsed = parse(text, None)
+        except (ImportError, CrampcheckError) as e:
+            log.warning("free text not understood: %s", e)
+            notes.append(t["text_not_understood"])
+    if not age.strip() and parsed is not None and parsed.age is not None:
+        age = str(parsed.age)
+    if not sex and parsed is not None and parsed.sex is not None:
+        sex = parsed.sex
+    errors = []
+    try:
+        st = InterviewState.from_form(lg, age, sex, [], [])
+    except StateError as e:
+        errors.append(t["err_sex"] if str(e) == "sex" else t["err_age"])
+        if str(e) == "age" and sex not in ("female", "male"):
+            errors.append(t["err_sex"])
+        return _start_page(request, a, lg, errors, {"age": age, "sex": sex, "text": text, "site": site or []}, 422)
+    if parsed is not None:
+        seen: dict[str, str] = {}
+        for m in parsed.findings:
+            if m.id in a.kb.findings and not (m.id == "pregnant" and st.sex == "male"):
+                seen[m.id] = "unknown" if m.state == "uncertain" else m.state
+        from crampcheck.schema import Answer
+
+        st.answers += [Answer(finding=f, state=s, source="text") for f, s in seen.items()]  # type: ignore[arg-type]
+    ticked = {s for s in (site or []) if s in a.kb.findings}
+    if ticked:
+        st.record(SITE_GROUP, a.question_model(SITE_GROUP, lg).findings, ticked)
+    return _advance(request, a, st, notes=notes)
+
+
+@router.post("/interview", response_class=HTMLResponse)
+def interview(
+    request: Request,
+    a: AssessorDep,
+    lang: Annotated[str | None, Form()] = None,
+    age: Annotated[str, Form()] = "",
+    sex: Annotated[str, Form()] = "",
+    a_: Annotated[list[str] | None, Form(alias="a")] = None,
+    asked: Annotated[list[str] | None, Form()] = None,
+    q: Annotated[str, Form()] = "",
+    view: Annotated[str, Form()] = "",
+    tick: Annotated[list[str] | None, Form()] = None,
+    action: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    lg = _lang(lang, request)
+    try:
+        st = InterviewState.from_form(lg, age, sex, a_ or [], asked or [])
+        if q and q not in a.selector.questions:
+            raise StateError("q")
+    except StateError:
+        return _start_page(request, a, lg, [page_texts(lg)["err_state"]], status=400)
+    findings_of = {qid: list(spec.findings) for qid, spec in a.selector.questions.items()}
+    if action.startswith("lang:"):
+        st.lang = _lang(action[5:], request)
+        if view == "result" or not q:
+            return _advance(request, a, st, force_result=True)
+        return _advance(request, a, st, ask=q)
+    if action == "back":
+        if not st.asked:
+            return _start_page(request, a, lg, values={"age": st.age, "sex": st.sex})
+        last = st.asked[-1]
+        prefill = st.drop(last, findings_of.get(last, []))
+        return _advance(request, a, st, ask=last, prefill=prefill)
+    if action.startswith("change:"):
+        target = action[7:]
+        prefill = st.rewind_to(target, findings_of)
+        if target in a.selector.questions:
+            return _advance(request, a, st, ask=target, prefill=prefill)
+        return _advance(request, a, st)
+    if action == "finish":
+        return _advance(request, a, st, force_result=True)
+    if q and action in ("yes", "no", "unknown", "answer", "none"):
+        fs = findings_of[q]
+        if action == "unknown":
+            st.record(q, fs, None, unknown=True)
+        elif action == "yes":
+            st.record(q, fs, set(fs))
+        elif action in ("no", "none"):
+            st.record(q, fs, set())
+        else:
+            st.record(q, fs, {f for f in (tick or []) if f in fs})
+    return _advance(request, a, st)
+
+
+def _answer_rows(a: Assessor, st: InterviewState, lang: str) -> list[dict[str, Any]]:
+    """For the 'your answers' list: one row per question asked, plus what the free text said."""
+    latest = {x.finding: x for x in st.answers}
+    rows: list[dict[str, Any]] = []
+    covered: set[str] = set()
+    for qid in st.asked:
+        qm = a.question_model(qid, lang)
+        covered.update(qm.findings)
+        items = [(o.label, latest[o.finding].state) for o in qm.options if o.finding in latest]
+        rows.append({"qid": qid, "text": qm.text, "items": items})
+    text_items = [
+        (a.kb.findings[x.finding].plain.get(lang), x.state)
+        for x in latest.values()
+        if x.source == "text" and x.finding not in covered
+    ]
+    if text_items:
+        rows.insert(0, {"qid": None, "text": page_texts(lang)["from_text"], "items": text_items})
+    return rows
+
+
+def _advance(
+    request: Request,
+    a: Assessor,
+    st: InterviewState,
+    *,
+    ask: str | None = None,
+    prefill: dict[str, str] | None = None,
+    force_result: bool = False,
+    notes: list[str] | None = None,
+) -> HTMLResponse:
+    lang = st.lang
+    try:
+        result = a.assess(st.request())
+    except CrampcheckError as e:
+        log.warning("assessment refused: %s", e)
+        return _start_page(request, a, lang, [page_texts(lang)["err_state"]], status=400)
+    rows = _answer_rows(a, st, lang)
+    common: dict[str, Any] = {"st": st, "result": result, "rows": rows, "notes": notes or []}
+    question: Question | None = a.question_model(ask, lang) if ask else result.next_question
+    emergency = result.triage.level == "emergency"
+    if force_result or question is None or (ask is None and (result.should_stop or emergency)):
+        return _result_page(request, a, st, result, common)
+    return _page(request, "question.html", lang, question=question, prefill=prefill or {}, **common)
+
+
+def _result_page(
+    request: Request, a: Assessor, st: InterviewState, result: Assessment, common: dict[str, Any]
+) -> HTMLResponse:
+    lang = st.lang
+    kinds = ["now", "prevent", "see", "avoid"]
+    advice = {k: [x for x in result.advice if x.kind == k] for k in kinds}
+    return _page(
+        request,
+        "result.html",
+        lang,
+        advice_by_kind=advice,
+        kinds=kinds,
+        today=dt.date.today().isoformat(),
+        **common,
+    )
