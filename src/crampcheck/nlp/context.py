@@ -49,12 +49,12 @@ class CueHit:
 
 def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
     """Longest cue wins among overlapping ones; pseudo-triggers are then dropped (they only hide)."""
-    kept: list[CueHit] = []
+    by_sent: dict[int, list[CueHit]] = {}
     for cue in sorted(cues, key=lambda c: (-(c.end_u - c.start_u), c.start_u)):
-        if any(c.sent == cue.sent and c.start_u < cue.end_u and cue.start_u < c.end_u for c in kept):
-            continue
-        kept.append(cue)
-    return [c for c in kept if c.kind != "pseudo"]
+        kept = by_sent.setdefault(cue.sent, [])
+        if not any(c.start_u < cue.end_u and cue.start_u < c.end_u for c in kept):
+            kept.append(cue)
+    return [c for kept in by_sent.values() for c in kept if c.kind != "pseudo"]
 
 
 def resolve(
