@@ -76,10 +76,17 @@ class Assessor:
         self.selector = Selector(self.net, self.rules, groups, singles)
 
     # --- the computation ------------------------------------------------------------------------------
-    def step(self, age: int, sex: str, answers: Mapping[str, bool | None], asked: Iterable[str] = ()) -> Step:
+    def step(
+        self,
+        age: int,
+        sex: str,
+        answers: Mapping[str, bool | None],
+        asked: Iterable[str] = (),
+        explain: bool = False,
+    ) -> Step:
         ctx = Context(age=age, sex=sex, pregnant=answers.get("pregnant"))
         ev = {self.net.fidx[f]: v for f, v in answers.items() if v is not None and f in self.net.fidx}
-        post = posterior(self.net, ctx, ev)
+        post = posterior(self.net, ctx, ev, keep_rows=explain)
         order = np.argsort(-post.marginals, kind="stable")
         ranked = [(self.net.conditions[i], float(post.marginals[i])) for i in order]
         mask = np.array(self.rules.needs_doctor(self.net.conditions, answers, age), dtype=float)
@@ -100,7 +107,7 @@ class Assessor:
         for q in req.asked:
             if q not in self.selector.questions:
                 raise UnknownIdError("question", q, self.selector.questions, where="asked")
-        st = self.step(req.age, req.sex, answers, req.asked)
+        st = self.step(req.age, req.sex, answers, req.asked, explain=True)
         ctx = Context(age=req.age, sex=req.sex, pregnant=answers.get("pregnant"))
         shown = [(c, p) for c, p in st.ranked[:SHOW_CONDITIONS] if p >= 0.01] or st.ranked[:3]
         loo = leave_one_out(self.net, ctx, st.post)

@@ -169,3 +169,15 @@ def test_dev_vignettes_meet_the_issue_thresholds() -> None:
     r = runner.invoke(app, ["eval", str(DEV), "--mode", "facts"])
     m = json.loads(r.output.strip().splitlines()[-1])
     assert m["top1"] >= 0.85 and m["top3"] >= 0.95 and m["emergency_recall"] == 1.0 and m["triage_safe"] >= 0.97
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared/vignettes/dev.jsonl is not beside the repository")
+def test_dev_text_mode_close_to_interview_mode() -> None:
+    def run(mode: str) -> dict[str, float]:
+        r = runner.invoke(app, ["eval", str(DEV), "--mode", mode])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+    text, interview = run("text"), run("interview")
+    assert text["top3"] >= interview["top3"] - 0.03
+    assert text["emergency_recall"] == 1.0

@@ -288,6 +288,9 @@ _register_optional()
 
 
 def main() -> None:
+    from crampcheck.runtime import configure_runtime
+
+    configure_runtime()
     try:
         app()
     except CrampcheckError as e:  # pragma: no cover - commands catch their own

@@ -67,6 +67,17 @@ class Network:
             self._tables[key] = t
         return t
 
+    def log_p1_t(self, band: str, sex: str) -> Array:
+        """(m, S) log P(finding = yes | state), the complement of :meth:`log_p0_t`, cached likewise."""
+        key = ("yes", band, sex)
+        t = self._tables.get(key)
+        if t is None:
+            with np.errstate(divide="ignore"):
+                t = np.log(-np.expm1(np.minimum(self.log_p0_t(band, sex), -1e-300)))
+            t = np.ascontiguousarray(np.maximum(t, -1e4))
+            self._tables[key] = t
+        return t
+
     @property
     def n(self) -> int:
         return len(self.conditions)

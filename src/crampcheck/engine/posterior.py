@@ -131,14 +131,20 @@ def finding_loglik(
     net: Network, ctx: Context, cols: np.ndarray, yes: np.ndarray, rows: np.ndarray | None = None
 ) -> Array:
     """(len(cols), S) log P(answer | state) for the given finding columns (floored at LOG_FLOOR)."""
-    t = net.log_p0_t(age_band(ctx.age), ctx.sex)
-    lp0 = t[cols] if rows is None else t[np.ix_(cols, rows)]
+    band = age_band(ctx.age)
+    t0, t1 = net.log_p0_t(band, ctx.sex), net.log_p1_t(band, ctx.sex)
+    if rows is None:
+        return np.where(yes[:, None], t1[cols], t0[cols])
+    return np.where(yes[:, None], t1[np.ix_(cols, rows)], t0[np.ix_(cols, rows)])
+
+
+def total_loglik(net: Network, ctx: Context, cols: np.ndarray, yes: np.ndarray) -> Array:
+    """(S,) sum over the answers of log P(answer | state), without keeping the per-answer rows."""
+    band = age_band(ctx.age)
+    out = net.log_p0_t(band, ctx.sex)[cols[~yes]].sum(axis=0)
     if yes.any():
-        lp0 = lp0.copy()
-        with np.errstate(divide="ignore"):
-            lp0[yes] = np.log(-np.expm1(np.minimum(lp0[yes], -1e-300)))
-        np.maximum(lp0, LOG_FLOOR, out=lp0)
-    return lp0
+        out = out + net.log_p1_t(band, ctx.sex)[cols[yes]].sum(axis=0)
+    return np.asarray(out)
 
 
 def ruled_out_by_constraints(net: Network, evidence: Mapping[int, bool]) -> set[int]:
@@ -149,15 +155,26 @@ def ruled_out_by_constraints(net: Network, evidence: Mapping[int, bool]) -> set[
     return out
 
 
-def posterior(net: Network, ctx: Context, evidence: Mapping[int, bool]) -> Posterior:
-    """Exact (up to the reported bound) posterior marginals given answers {finding index: yes?}."""
+def posterior(net: Network, ctx: Context, evidence: Mapping[int, bool], keep_rows: bool = True) -> Posterior:
+    """Exact (up to the reported bound) posterior marginals given answers {finding index: yes?}.
+
+    ``keep_rows`` keeps each answer's log-likelihood row (needed for explanations); without it only their
+    sum is computed, which is faster.
+    """
     leak = net.leaks[(age_band(ctx.age), ctx.sex)]
     logprior, tail = state_log_prior(net, ctx, ruled_out_by_constraints(net, evidence))
     obs = sorted(evidence.items())
     cols = np.array([j for j, _ in obs], dtype=np.intp)
     yes = np.array([v for _, v in obs], dtype=bool)
-    ll = finding_loglik(net, ctx, cols, yes) if len(obs) else np.zeros((0, len(net.states)))
-    logw = logprior + ll.sum(axis=0)
+    if not obs:
+        ll = np.zeros((0, len(net.states)))
+        logw = logprior
+    elif keep_rows:
+        ll = finding_loglik(net, ctx, cols, yes)
+        logw = logprior + ll.sum(axis=0)
+    else:
+        ll = np.zeros((0, len(net.states)))
+        logw = logprior + total_loglik(net, ctx, cols, yes)
     mx = float(np.max(logw))
     if not np.isfinite(mx):
         raise EngineError("the answers are impossible under every modelled state (check the knowledge base)")

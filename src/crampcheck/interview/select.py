@@ -25,7 +25,7 @@ from crampcheck.triage import RANK, Triage
 LAMBDA = 2.0  # bits per triage level (a 10% chance of one level higher is worth 0.2 bits)
 STOP_VALUE = 0.06  # bits: below this no question is worth a turn
 MAX_TURNS = 40
-KEEP_MASS = 1e-7  # states lighter than this (normalised) are ignored when scoring questions
+KEEP_MASS = 1e-6  # states lighter than this (normalised) are ignored when scoring questions
 DANGER_GROUP = "danger"
 PREGNANCY = "pregnant"
 
@@ -60,7 +60,7 @@ def finding_values(net: Network, ctx: Context, post: Posterior, candidates: list
     keep = np.flatnonzero(w > KEEP_MASS)
     wk = w[keep] / w[keep].sum()
     cols = np.asarray(candidates, dtype=np.intp)
-    p0 = np.exp(net.log_p0_t(age_band(ctx.age), ctx.sex)[cols][:, keep].T)  # (K_states, C) P(no | state)
+    p0 = np.exp(net.log_p0_t(age_band(ctx.age), ctx.sex)[np.ix_(cols, keep)].T)  # (K_states, C) P(no | state)
     mem = net.member[keep]  # (K_states, n)
     cur = wk @ mem  # (n,)
     pno = wk @ p0  # (C,)
@@ -155,11 +155,14 @@ class Selector:
         pend = self.triage.pending(answers, age, current_level)
         for cid in top[:1]:
             for line in self.triage.escalate[cid]:
-                if RANK[line.level] > RANK[current_level] and any(answers.get(f) is True for f in line.findings):
-                    if line.fn(answers, age) is None:
-                        for f in line.findings:
-                            if f not in answers:
-                                pend[f] = max(pend.get(f, 0), RANK[line.level])
+                if (
+                    RANK[line.level] > RANK[current_level]
+                    and any(answers.get(f) is True for f in line.findings)
+                    and line.fn(answers, age) is None
+                ):
+                    for f in line.findings:
+                        if f not in answers:
+                            pend[f] = max(pend.get(f, 0), RANK[line.level])
         if pend:
             best_q, best_key = None, (-1, -1)
             for q in open_qs:
