@@ -96,3 +96,21 @@ def test_power_and_false_trigger_rate_on_100_synthetic_diaries() -> None:
     power, false_rate = power_and_false_rate()
     assert power >= 0.90, f"planted triggers found in only {power:.0%} of diaries"
     assert false_rate <= 0.05, f"null exposures called triggers {false_rate:.1%} of the time"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_vectorised_fit_matches_statsmodels_conditional_logit(seed: int) -> None:
+    from statsmodels.discrete.conditional_models import ConditionalLogit
+
+    from crampcheck.diary.triggers import clogit_fit
+
+    rng = np.random.default_rng(seed)
+    n = 200
+    X = rng.normal(size=(n, 4))
+    groups = np.repeat(np.arange(8), 25)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-0.7 + 1.1 * X[:, 0] - 0.5 * X[:, 2])))).astype(float)
+    params, bse, loglik = clogit_fit(y, X, groups)
+    ref = ConditionalLogit(y, X, groups=groups).fit(disp=0, method="newton", maxiter=100)
+    assert params == pytest.approx(np.asarray(ref.params), abs=1e-4)
+    assert bse == pytest.approx(np.asarray(ref.bse), rel=1e-3)
+    assert loglik == pytest.approx(ref.llf, abs=1e-6)

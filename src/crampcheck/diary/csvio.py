@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from crampcheck.diary.errors import CsvImportError
 from crampcheck.diary.service import EPISODE_COLUMNS, EXPOSURE_COLUMNS
 from crampcheck.storage import repo
-from crampcheck.storage.models import CYCLE_PHASES, INTENSITIES, MUSCLES, SIDES
+from crampcheck.storage.models import CYCLE_PHASES, INTENSITIES, MUSCLES, SIDES, Episode, Exposure
 
 Kind = Literal["episodes", "exposures"]
 BATCH = 20_000
@@ -53,7 +53,8 @@ def _opt(parse: Callable[[str, str], Any]) -> Callable[[str, str], Any]:
 
 def _datetime(raw: str, field: str) -> dt.datetime:
     try:
-        return dt.datetime.fromisoformat(raw).replace(tzinfo=None)
+        value = dt.datetime.fromisoformat(raw)
+        return value if value.tzinfo is None else value.replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"{field} {raw!r} is not a date-time like 2024-05-01T03:10:00") from None
 
@@ -222,54 +223,74 @@ def _import(session: Session, user_id: int, fh: TextIO, where: str) -> ImportRes
         if dupes:
             reasons.append(f"repeated column(s) {', '.join(sorted(dupes))}")
         raise CsvImportError(where, [(1, "; ".join(reasons))])
-    plan = [(i, h, parsers[h]) for i, h in enumerate(header) if h in parsers]
+    table = Episode.__table__ if kind == "episodes" else Exposure.__table__
+    fields = [h for h in header if h in parsers]
+    steps = []
+    for field in fields:
+        parse, conv = parsers[field], repo.storage_converter(session, table, field)  # type: ignore[arg-type]
+        if field == "source":
+            parse = _source
+        steps.append((header.index(field), field, _then(parse, conv) if conv else parse))
+    columns = [*fields, "user_id"]
+    const: tuple[Any, ...] = (user_id,)
+    if kind == "episodes" and "source" not in fields:
+        columns.append("source")
+        const = (user_id, "import")
+    day_at = header.index("day") if kind == "exposures" else -1
     width = len(header)
     problems: list[tuple[int, str]] = []
-    batch: list[dict[str, Any]] = []
+    batch: list[tuple[Any, ...]] = []
     total = 0
     seen_days: set[dt.date] = set()
     existing_days = repo.exposure_days(session, user_id) if kind == "exposures" else set()
     insert = repo.bulk_insert_episodes if kind == "episodes" else repo.bulk_insert_exposures
-    default_source = "import"
 
-    rows = _lines(reader, where)
-    for line, cells in rows:
-        if not cells or (len(cells) == 1 and cells[0] == ""):
-            continue
+    for line, cells in _lines(reader, where):
         if len(cells) != width:
+            if not cells or (len(cells) == 1 and cells[0] == ""):
+                continue
             problems.append((line, f"has {len(cells)} fields, the header has {width}"))
         else:
-            rec: dict[str, Any] = {"user_id": user_id}
             try:
-                for i, field, parse in plan:
-                    rec[field] = parse(cells[i], field)
+                values = tuple([parse(cells[i], field) for i, field, parse in steps]) + const
             except ValueError as exc:
                 problems.append((line, str(exc)))
-                rec = {}
-            if rec:
-                if kind == "episodes":
-                    if rec.get("source") is None:
-                        rec["source"] = default_source
-                else:
-                    day = rec["day"]
+            else:
+                if day_at >= 0:
+                    day = _date(cells[day_at], "day")
                     if day in seen_days:
                         problems.append((line, f"day {day} appears twice in the file"))
                     elif day in existing_days:
                         problems.append((line, f"day {day} is already in your diary (edit it instead)"))
                     seen_days.add(day)
                 if not problems:
-                    batch.append(rec)
+                    batch.append(values)
         if len(problems) >= MAX_PROBLEMS:
             break
         if len(batch) >= BATCH:
-            insert(session, batch)
+            insert(session, batch, columns)
             total += len(batch)
             batch = []
     if problems:
         raise CsvImportError(where, problems)
-    insert(session, batch)
+    insert(session, batch, columns)
     total += len(batch)
     return ImportResult(kind=kind, rows=total)
+
+
+def _then(parse: Callable[[str, str], Any], conv: Callable[[Any], Any]) -> Callable[[str, str], Any]:
+    def inner(raw: str, field: str) -> Any:
+        return conv(parse(raw, field))
+
+    return inner
+
+
+def _source(raw: str, field: str) -> str:
+    if raw == "":
+        return "import"
+    if raw not in SOURCES:
+        raise ValueError(f"{field} {raw!r} is not one of {', '.join(SOURCES)}")
+    return raw
 
 
 def _lines(reader: Any, where: str) -> Iterator[tuple[int, list[str]]]:
