@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Boolean, Date, DateTime, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -112,7 +112,7 @@ def bulk_insert(
         return
     conn = session.connection()
     if columns is None:
-        dict_rows = list(rows)  # type: ignore[arg-type]
+        dict_rows = cast(list[dict[str, Any]], list(rows))
         if conn.dialect.name != "sqlite":
             conn.execute(insert(table), dict_rows)
             return
