@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from crampcheck.api import routes_assess, routes_kb
@@ -122,6 +122,10 @@ def create_app() -> FastAPI:
     @app.get("/healthz", response_model=Health, tags=["meta"], summary="Liveness check")
     async def healthz() -> Health:
         return Health()
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> RedirectResponse:
+        return RedirectResponse("/static/favicon.svg", status_code=308)
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:

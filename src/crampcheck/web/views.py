@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +28,14 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def percent(p: float) -> str:
+    """0.537 -> '54%'; below half a percent -> '<1%' (never a misleading '0%')."""
+    return "<1%" if p < 0.005 else f"{round(p * 100)}%"
+
+
+templates.env.filters["pct"] = percent
 
 MAX_TEXT = 5000
 SITE_GROUP = "site"
@@ -47,8 +56,10 @@ def _page(request: Request, name: str, lang: str, status: int = 200, **ctx: Any)
         {
             "t": t,
             "lang": lang,
+            "html_lang": "zh-Hans" if lang == "zh" else "en",
             "other_lang": "zh" if lang == "en" else "en",
             "disclaimer": a.kb.disclaimer.get(lang),
+            "render_id": secrets.token_hex(6),
             **ctx,
         },
         status_code=status,

@@ -1,0 +1,198 @@
+"""End-to-end tests in Debian's chromium: full interviews in English and Chinese, back and change-answer,
+the emergency path, the app without JavaScript, no CSP violations, and axe-core accessibility checks.
+Screenshots of the main pages go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import AXE, shot
+
+pytestmark = pytest.mark.browser
+
+MAX_STEPS = 40
+
+
+def _token(page) -> str:  # type: ignore[no-untyped-def]
+    return page.get_attribute("main", "data-render") or ""
+
+
+def click_and_wait(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a control that submits a form and wait until the next page is in place (htmx or not)."""
+    old = _token(page)
+    page.click(selector)
+    page.wait_for_function(
+        "old => { const m = document.querySelector('main'); return m && m.dataset.render && m.dataset.render !== old; }",
+        arg=old,
+    )
+
+
+def start(page, *, lang_zh: bool = False, sites=("site_calf",), age="67", sex="female", text="") -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.base + "/")
+    if lang_zh:
+        page.click("nav.langs a")
+        page.wait_for_selector("html[lang=zh-Hans]")
+    for s in sites:
+        page.check(f"input[name=site][value={s}]")
+    page.fill("#age", age)
+    page.check(f"input[name=sex][value={sex}]")
+    if text:
+        page.fill("#text", text)
+    click_and_wait(page, "#start-btn")
+
+
+def current_q(page) -> str | None:  # type: ignore[no-untyped-def]
+    el = page.query_selector("input[name=q]")
+    return el.get_attribute("value") if el else None
+
+
+def answer_no_until_result(page) -> list[str]:  # type: ignore[no-untyped-def]
+    asked = []
+    for _ in range(MAX_STEPS):
+        if page.query_selector("#triage"):
+            return asked
+        q = current_q(page)
+        assert q, "neither a question nor a result on the page"
+        assert q not in asked, f"question {q} asked twice"
+        asked.append(q)
+        click_and_wait(page, "#none" if page.query_selector("#none") else "#no")
+    raise AssertionError("the interview did not reach a result")
+
+
+def run_axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    res = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in res["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{name}: " + json.dumps(
+        [{"id": v["id"], "impact": v["impact"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]} for v in bad],
+        indent=1,
+    )
+
+
+def test_full_interview_english(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.base + "/")
+    assert "not a diagnosis" in page.inner_text(".caution")
+    shot(page, "01-start-en")
+    start(page, text="my calves cramp at night, no swelling")
+    assert current_q(page) == "danger"
+    shot(page, "02-question-danger-en")
+    asked = answer_no_until_result(page)
+    assert len(asked) >= 2
+    shot(page, "03-result-en")
+    assert page.inner_text("#triage h1")
+    assert page.locator(".causes meter").count() >= 1
+    assert page.locator(".badge").count() >= 1
+    page.click("#advice details.sources summary >> nth=0")
+    assert page.locator("#advice details.sources li").first.inner_text()
+    assert "not a diagnosis" in page.inner_text("footer")
+    assert page.inner_text("#doctor dl")
+    page.emulate_media(media="print")
+    shot(page, "04-result-print-en")
+    assert page.locator("#doctor").is_visible() and not page.locator(".top").is_visible()
+    page.emulate_media(media="screen")
+    assert not page.problems, page.problems  # no CSP violations, no script errors
+
+
+def test_full_interview_chinese(page) -> None:  # type: ignore[no-untyped-def]
+    start(page, lang_zh=True, text="我晚上小腿抽筋", age="58", sex="male")
+    assert page.get_attribute("html", "lang") == "zh-Hans"
+    assert "诊断" in page.inner_text(".caution")
+    shot(page, "05-question-zh")
+    answer_no_until_result(page)
+    assert page.get_attribute("html", "lang") == "zh-Hans"
+    assert "紧急程度" in page.inner_text("#triage h1")
+    shot(page, "06-result-zh")
+    # switch to English on the results page: same results, other language
+    click_and_wait(page, "nav.langs button")
+    assert page.get_attribute("html", "lang") == "en"
+    assert "How urgent" in page.inner_text("#triage h1")
+    assert not page.problems, page.problems
+
+
+def test_back_and_change_answer(page) -> None:  # type: ignore[no-untyped-def]
+    start(page)
+    assert current_q(page) == "danger"
+    click_and_wait(page, "#none")
+    second = current_q(page)
+    assert second and second != "danger"
+    click_and_wait(page, "#back")
+    assert current_q(page) == "danger"
+    # change the danger answer from a later page: tick 'fever' the second time
+    click_and_wait(page, "#none")
+    if page.query_selector("#none"):
+        click_and_wait(page, "#none")
+    else:
+        click_and_wait(page, "#no")
+    third = current_q(page)
+    assert third is not None
+    click_and_wait(page, "button[value='change:danger']")
+    assert current_q(page) == "danger"
+    assert page.locator("input[name=asked][value=danger]").count() == 0, "the changed question is still recorded"
+    # the 'site' answer from the start page is kept
+    assert page.locator("input[name=a][value='site_calf:present:question']").count() == 1
+    click_and_wait(page, "#finish")
+    assert page.query_selector("#triage")
+    shot(page, "07-result-after-change")
+
+
+def test_emergency_path(page) -> None:  # type: ignore[no-untyped-def]
+    start(page, age="62", sex="male")
+    page.check("input[name=tick][value=chest_pain]")
+    click_and_wait(page, "#continue")
+    banner = page.locator("#emergency")
+    assert banner.is_visible()
+    assert banner.get_attribute("role") == "alert"
+    assert "emergency services now" in banner.inner_text()
+    shot(page, "08-emergency-en")
+
+
+def test_works_without_javascript(browser, server) -> None:  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.goto(server + "/")
+    page.check("input[name=site][value=site_hand]")
+    page.fill("#age", "35")
+    page.check("input[name=sex][value=female]")
+    with page.expect_navigation():
+        page.click("#start-btn")
+    for _ in range(MAX_STEPS):
+        if page.query_selector("#triage"):
+            break
+        with page.expect_navigation():
+            page.click("#none" if page.query_selector("#none") else "#no")
+    else:
+        raise AssertionError("no result without JavaScript")
+    assert page.locator(".cause").count() >= 1
+    shot(page, "09-result-nojs")
+    ctx.close()
+
+
+def test_start_form_errors_are_announced(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.base + "/")
+    click_and_wait(page, "#start-btn")  # no age, no sex
+    alert = page.locator("#errors")
+    assert alert.get_attribute("role") == "alert"
+    assert "1 to 110" in alert.inner_text() and "female or male" in alert.inner_text()
+    shot(page, "10-start-errors")
+
+
+@pytest.mark.parametrize("where", ["start", "question", "result", "emergency", "start-zh"])
+def test_accessibility_axe(browser, server, where: str) -> None:  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})  # to inject axe
+    page = ctx.new_page()
+    page.base = server
+    if where == "start":
+        page.goto(server + "/")
+    elif where == "start-zh":
+        page.goto(server + "/?lang=zh")
+    else:
+        start(page)
+        if where == "result":
+            answer_no_until_result(page)
+        elif where == "emergency":
+            page.check("input[name=tick][value=chest_pain]")
+            click_and_wait(page, "#continue")
+    run_axe(page, where)
+    ctx.close()
