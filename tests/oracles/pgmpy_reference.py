@@ -19,11 +19,11 @@ def _p_no(stated_col: np.ndarray, leak: float, parents: list[int], states: tuple
     for i, on in zip(parents, states, strict=True):
         if not on:
             continue
-        P = float(stated_col[i])
-        if P >= leak:
-            act *= (1.0 - P) / (1.0 - leak)
+        p_stated = float(stated_col[i])
+        if p_stated >= leak:
+            act *= (1.0 - p_stated) / (1.0 - leak)
         else:
-            inh *= P / leak
+            inh *= p_stated / leak
     return (1.0 - leak * inh) * act
 
 
@@ -46,7 +46,10 @@ def build_model(stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, observe
             cols_yes.append(1 - pn)
         cpds.append(
             TabularCPD(
-                f"f{j}", 2, [cols_no, cols_yes], evidence=[f"c{i}" for i in parents] or None,
+                f"f{j}",
+                2,
+                [cols_no, cols_yes],
+                evidence=[f"c{i}" for i in parents] or None,
                 evidence_card=[2] * len(parents) or None,
             )
         )
@@ -56,7 +59,9 @@ def build_model(stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, observe
     return model
 
 
-def pgmpy_marginals(stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, evidence: Mapping[int, bool]) -> np.ndarray:
+def pgmpy_marginals(
+    stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, evidence: Mapping[int, bool]
+) -> np.ndarray:
     from pgmpy.inference import VariableElimination
 
     model = build_model(stated, leak, prior, sorted(evidence))
