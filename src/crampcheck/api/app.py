@@ -68,6 +68,32 @@ def _problem_ref(description: str) -> dict[str, Any]:
     }
 
 
+def _document_ids(schemas: dict[str, Any]) -> None:
+    """Name the valid finding and question ids (enums) and the one cross-field rule in the document, so
+    that clients and generated tests know what the server accepts."""
+    a = default_assessor()
+    answer = schemas.get("Answer", {}).get("properties", {})
+    if "finding" in answer:
+        answer["finding"]["enum"] = sorted(a.kb.findings)
+    req = schemas.get("AssessRequest")
+    if req is not None:
+        req["properties"]["asked"]["items"]["enum"] = sorted(a.selector.questions)
+        req["properties"]["asked"]["uniqueItems"] = False
+        # 'pregnant' cannot be 'present' when sex is 'male'
+        req["not"] = {
+            "required": ["sex", "answers"],
+            "properties": {
+                "sex": {"const": "male"},
+                "answers": {
+                    "contains": {
+                        "required": ["finding", "state"],
+                        "properties": {"finding": {"const": "pregnant"}, "state": {"const": "present"}},
+                    }
+                },
+            },
+        }
+
+
 def _custom_openapi(app: FastAPI) -> dict[str, Any]:
     """The generated document with every error documented as a problem-details response."""
     if app.openapi_schema:
@@ -77,6 +103,7 @@ def _custom_openapi(app: FastAPI) -> dict[str, Any]:
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas["FieldError"] = FieldError.model_json_schema()
     schemas["Problem"].pop("$defs", None)
+    _document_ids(schemas)
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     for path, ops in doc.get("paths", {}).items():
