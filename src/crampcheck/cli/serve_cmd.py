@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 
@@ -12,6 +14,9 @@ def serve_command(
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level: info, warning, error."),
 ) -> None:
     """Serve the web app and the HTTP API (docs at /docs). Information, not a diagnosis."""
+    # Concurrency comes from requests; a BLAS thread pool per request only fights over the cores.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     import uvicorn
 
     if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
