@@ -117,6 +117,8 @@ def _custom_openapi(app: FastAPI) -> dict[str, Any]:
                 responses["413"] = _problem_ref("Request body too large")
             if "{" in path:
                 responses["404"] = _problem_ref("No such id")
+            if path.startswith("/v1/diary"):
+                responses.setdefault("401", _problem_ref("Missing or invalid bearer token"))
             if path == "/v1/parse":
                 responses["503"] = _problem_ref("Free-text understanding is not available")
             responses["500"] = _problem_ref("Unexpected server error")
