@@ -110,7 +110,9 @@ class Assessor:
         st = self.step(req.age, req.sex, answers, req.asked, explain=True)
         ctx = Context(age=req.age, sex=req.sex, pregnant=answers.get("pregnant"))
         shown = [(c, p) for c, p in st.ranked[:SHOW_CONDITIONS] if p >= 0.01] or st.ranked[:3]
-        loo = leave_one_out(self.net, ctx, st.post)
+        explained = np.array([self.net.cidx[c] for c, _ in shown[:EXPLAIN_CONDITIONS]], dtype=np.intp)
+        loo_rows = {int(ci): k for k, ci in enumerate(explained)}
+        loo = leave_one_out(self.net, ctx, st.post, explained)
         lr = single_fault_factor(self.net, ctx, st.post)
         conditions: list[RankedCondition] = []
         for k, (cid, p) in enumerate(shown):
@@ -121,7 +123,7 @@ class Assessor:
             if k < EXPLAIN_CONDITIONS:
                 for j, (fj, yes) in enumerate(st.post.obs):
                     fid = self.net.findings[fj]
-                    delta = float(p - loo[ci, j])
+                    delta = float(p - loo[loo_rows[ci], j])
                     if abs(delta) < MIN_DELTA:
                         continue
                     f = kb.findings[fid]

@@ -67,6 +67,15 @@ class Network:
             self._tables[key] = t
         return t
 
+    def p0_t(self, band: str, sex: str) -> Array:
+        """(m, S) P(finding = no | state) (not in logs), for scoring questions; cached like the others."""
+        key = ("p0", band, sex)
+        t = self._tables.get(key)
+        if t is None:
+            t = np.ascontiguousarray(np.exp(self.log_p0_t(band, sex)))
+            self._tables[key] = t
+        return t
+
     def log_p1_t(self, band: str, sex: str) -> Array:
         """(m, S) log P(finding = yes | state), the complement of :meth:`log_p0_t`, cached likewise."""
         key = ("yes", band, sex)

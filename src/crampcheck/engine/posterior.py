@@ -198,17 +198,21 @@ def posterior(net: Network, ctx: Context, evidence: Mapping[int, bool], keep_row
     )
 
 
-def leave_one_out(net: Network, ctx: Context, post: Posterior) -> Array:
-    """(n, len(obs)) marginals with each answer removed in turn (for explanations)."""
+def leave_one_out(net: Network, ctx: Context, post: Posterior, conditions: np.ndarray | None = None) -> Array:
+    """(n or len(conditions), len(obs)) marginals with each answer removed in turn (for explanations).
+
+    Weights without answer j are w * exp(-ll_j), renormalised; only the requested conditions' marginals are
+    summed.
+    """
     if not post.obs:
-        return np.zeros((net.n, 0))
+        return np.zeros((net.n if conditions is None else len(conditions), 0))
     lw = np.log(np.maximum(post.weights, 1e-300))
-    # weights without answer j: w * exp(-ll_j), renormalised
     lo = lw[:, None] - post.loglik.T
     lo -= lo.max(axis=0, keepdims=True)
     wl = np.exp(lo)
     wl /= wl.sum(axis=0, keepdims=True)
-    return np.asarray(net.member.T @ wl)
+    mem = net.member if conditions is None else net.member[:, conditions]
+    return np.asarray(mem.T @ wl)
 
 
 def single_fault_factor(net: Network, ctx: Context, post: Posterior) -> Array:

@@ -25,7 +25,7 @@ from crampcheck.triage import RANK, Triage
 LAMBDA = 2.0  # bits per triage level (a 10% chance of one level higher is worth 0.2 bits)
 STOP_VALUE = 0.06  # bits: below this no question is worth a turn
 MAX_TURNS = 40
-KEEP_MASS = 1e-6  # states lighter than this (normalised) are ignored when scoring questions
+KEEP_MASS = 1e-5  # states lighter than this (normalised) are ignored when scoring questions
 DANGER_GROUP = "danger"
 PREGNANCY = "pregnant"
 
@@ -60,7 +60,7 @@ def finding_values(net: Network, ctx: Context, post: Posterior, candidates: list
     keep = np.flatnonzero(w > KEEP_MASS)
     wk = w[keep] / w[keep].sum()
     cols = np.asarray(candidates, dtype=np.intp)
-    p0 = np.exp(net.log_p0_t(age_band(ctx.age), ctx.sex)[np.ix_(cols, keep)].T)  # (K_states, C) P(no | state)
+    p0 = net.p0_t(age_band(ctx.age), ctx.sex)[np.ix_(cols, keep)].T  # (K_states, C) P(no | state)
     mem = net.member[keep]  # (K_states, n)
     cur = wk @ mem  # (n,)
     pno = wk @ p0  # (C,)
