@@ -51,6 +51,9 @@ DOCS_HTML = """<!doctype html>
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    from crampcheck.runtime import configure_runtime
+
+    configure_runtime()  # one BLAS thread per request (see crampcheck.runtime)
     app.state.assessor = default_assessor()
     try:  # warm the free-text pipeline once, if it is installed
         from crampcheck.nlp import warm_up
