@@ -295,7 +295,8 @@ def _caution(report: TriggerReport, lang: str) -> str:
             names = "、".join(spec_for(e.exposure).zh for e in hints)
             return base + f"{names} 单独看似有关，但校正后可能只是偶然；请继续记录来验证。"
         return base + "校正后没有哪一项确定地突出；请把结果当作线索，而非结论。"
-    base = f"We tested {n} things at once; by chance alone, about 1 in 20 can look like a trigger."
+    tested = "one thing" if n == 1 else f"{n} things at once"
+    base = f"We tested {tested}; by chance alone, about 1 in 20 things tested can look like a trigger."
     if strong:
         names = ", ".join(spec_for(e.exposure).en for e in strong)
         return base + f" After allowing for that (Benjamini-Hochberg), these still stand out: {names}."
