@@ -169,6 +169,12 @@ def create_app() -> FastAPI:
         log.info("web pages not included: %s", e)
     else:
         app.include_router(web_router)
+    try:
+        from crampcheck.web.diary_views import router as diary_pages
+    except ImportError as e:
+        log.info("diary pages not included: %s", e)
+    else:
+        app.include_router(diary_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.openapi = lambda: _custom_openapi(app)  # type: ignore[method-assign]

@@ -95,6 +95,10 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "not_found_text": _("There is no page at this address."),
         "home": _("Go to the start page"),
         "progress": _("Questions answered:"),
+        "diary": _("Diary"),
+        "save_to_diary": _("Save to my diary"),
+        "save_to_diary_hint": _("Keeps these results with your cramp diary, for your doctor report."),
+        "open_diary": _("Open my cramp diary"),
     }
 
 
