@@ -45,6 +45,7 @@ PHASES = ("menstruation", "follicular", "ovulation", "luteal")
 VERDICTS = ("possible_trigger", "weak_hint", "possibly_protective", "no_clear_effect", "not_estimable")
 RECENT = 20
 DAILY_SPAN_DAYS = 62  # longer diaries are charted per week
+YEARLY_SPAN_DAYS = 366  # and longer than a year, per month
 TEXT_MAX = 200
 NOTE_MAX = 2000
 FUTURE_SLACK = dt.timedelta(hours=14)  # the widest time-zone gap between a phone and the server
@@ -124,7 +125,8 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "charts_title": _("What your diary shows"),
         "over_time": _("Cramps over time"),
         "per_day": _("per day"),
-        "per_week": _("per week, starting on"),
+        "per_week": _("per week (from Monday)"),
+        "per_month": _("per month"),
         "by_hour": _("Cramps by hour of day"),
         "hour": _("Hour"),
         "by_muscle": _("Cramps by muscle"),
@@ -486,20 +488,31 @@ def chart_view(
     unit = d["per_day"]
     if episodes:
         days = [e.started_at.date() for e in episodes]
-        first, last = min(days), max(days)
-        weekly = (last - first).days > DAILY_SPAN_DAYS
-        if weekly:
-            unit = d["per_week"]
-            first = first - dt.timedelta(days=first.weekday())
-        step = 7 if weekly else 1
-        counts: dict[dt.date, int] = {}
-        for day in days:
-            key = day - dt.timedelta(days=day.weekday()) if weekly else day
-            counts[key] = counts.get(key, 0) + 1
-        cur = first
-        while cur <= last:
-            over.append({"label": cur.isoformat(), "count": counts.get(cur, 0)})
-            cur += dt.timedelta(days=step)
+        span = (max(days) - min(days)).days
+        if span > YEARLY_SPAN_DAYS:  # per month
+            unit = d["per_month"]
+            months: dict[str, int] = {}
+            for day in days:
+                months[day.strftime("%Y-%m")] = months.get(day.strftime("%Y-%m"), 0) + 1
+            y, m = min(days).year, min(days).month
+            while (y, m) <= (max(days).year, max(days).month):
+                key = f"{y:04d}-{m:02d}"
+                over.append({"label": key, "count": months.get(key, 0)})
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        else:
+            weekly = span > DAILY_SPAN_DAYS
+            unit = d["per_week"] if weekly else d["per_day"]
+            first, last = min(days), max(days)
+            if weekly:
+                first = first - dt.timedelta(days=first.weekday())
+            counts: dict[dt.date, int] = {}
+            for day in days:
+                week = day - dt.timedelta(days=day.weekday()) if weekly else day
+                counts[week] = counts.get(week, 0) + 1
+            cur = first
+            while cur <= last:
+                over.append({"label": cur.isoformat(), "count": counts.get(cur, 0)})
+                cur += dt.timedelta(days=7 if weekly else 1)
     effects = []
     for e in report.effects:
         estimable = e.odds_ratio is not None and e.ci_low is not None and e.ci_high is not None

@@ -104,8 +104,8 @@
     rows.forEach(function (r, i) {
       var x = ml + i * bw;
       var g = svgEl("g", { "class": "bar" }, svg);
-      svgEl("rect", { x: x + bw * 0.12, width: Math.max(1, bw * 0.76), y: y(r.count), height: Math.max(0, mt + ph - y(r.count)) }, g);
-      svgEl("rect", { x: x, width: bw, y: mt, height: ph, fill: "transparent" }, g); // easier to point at
+      svgEl("rect", { x: x, width: bw, y: mt, height: ph, "class": "hit" }, g); // easier to point at
+      svgEl("rect", { x: x + bw * 0.12, width: Math.max(1, bw * 0.76), y: y(r.count), height: Math.max(0, mt + ph - y(r.count)), "class": "val" }, g);
       if (i % every === 0) { text(axis, x + bw / 2, H - mb + 14, isoShort(r.label), "middle"); }
       var label = r.label + " — " + data.labels.count + ": " + r.count;
       interactive(g, tip, label, isoShort(r.label) + ": " + r.count, x + bw / 2, y(r.count));
@@ -127,8 +127,8 @@
       var top = mt + i * rh;
       var g = svgEl("g", { "class": "bar" }, svg);
       var w = (r.count / max) * pw;
-      svgEl("rect", { x: ml, y: top + 5, height: rh - 10, width: Math.max(1, w) }, g);
-      svgEl("rect", { x: 0, y: top, height: rh, width: W, fill: "transparent" }, g);
+      svgEl("rect", { x: 0, y: top, height: rh, width: W, "class": "hit" }, g);
+      svgEl("rect", { x: ml, y: top + 5, height: rh - 10, width: Math.max(1, w), "class": "val" }, g);
       text(g, ml - 6, top + rh / 2 + 4, shorten(r.label, 16), "end").setAttribute("aria-hidden", "true");
       text(g, ml + w + 4, top + rh / 2 + 4, String(r.count)).setAttribute("aria-hidden", "true");
       interactive(g, tip, r.label + " — " + data.labels.count + ": " + r.count, r.label + ": " + r.count, ml + w / 2, top + 5);
@@ -145,7 +145,7 @@
   function forest(container, effects, data, labelId) {
     var rows = effects.filter(function (e) { return e.odds_ratio !== null && e.ci_low !== null && e.ci_high !== null; });
     if (!rows.length) { return false; }
-    var rh = 32, ml = 140, mr = 12, mt = 30, mb = 30;
+    var rh = 32, ml = 150, mr = 12, mt = 30, mb = 30;
     var H = mt + rows.length * rh + mb;
     var svg = makeSvg(container, H, labelId);
     var tip = makeTip(svg);
@@ -167,7 +167,7 @@
     var items = [];
     rows.forEach(function (e, i) {
       var cy = mt + i * rh + rh / 2;
-      var g = svgEl("g", { "class": "row v-" + e.verdict }, svg);
+      var g = svgEl("g", { "class": "row is-" + e.verdict }, svg);
       svgEl("rect", { x: 0, y: cy - rh / 2, width: W, height: rh, "class": "hit" }, g);
       text(g, ml - 8, cy + 4, shorten(e.label, 22), "end");
       svgEl("line", { x1: x(e.ci_low), x2: x(e.ci_high), y1: cy, y2: cy, "class": "ci v-" + e.verdict }, g);
