@@ -99,7 +99,8 @@
       svgEl("line", { x1: ml, x2: W - mr, y1: y(v), y2: y(v), "class": "grid" }, axis);
       text(axis, ml - 4, y(v) + 4, String(Math.round(v * 10) / 10), "end");
     });
-    var every = Math.max(1, Math.ceil(rows.length / 8));
+    var wide = rows.length && isoShort(rows[0].label).length > 5; // "2024-05" per month is wider than "05-01"
+    var every = Math.max(1, Math.ceil(rows.length / (wide ? 5 : 8)));
     var items = [];
     rows.forEach(function (r, i) {
       var x = ml + i * bw;
