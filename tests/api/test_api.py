@@ -181,3 +181,10 @@ def test_openapi_and_docs(client: TestClient) -> None:
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/static/vendor/swagger/swagger-ui-bundle.js" in docs.text
     assert client.get("/static/vendor/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_only_self_contained_documents_may_use_inline_styles(client: TestClient) -> None:
+    report = client.get("/v1/diary/report?format=html").headers["content-security-policy"]
+    assert "style-src 'self' 'unsafe-inline'" in report and "script-src 'self';" in report
+    page = client.get("/").headers["content-security-policy"]
+    assert "unsafe-inline" not in page

@@ -37,9 +37,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    data_dir = tmp_path_factory.mktemp("server-data")  # never the user's real diary
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CRAMPCHECK_DATA_DIR": str(data_dir)}
+    env.pop("CRAMPCHECK_DATABASE_URL", None)
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -295,6 +295,9 @@ CSP = (
 )
 # Swagger UI (vendored, served from /static) sets a few styles from script; it still runs only our scripts.
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+# The doctor report is a self-contained document (also saved and printed offline) with its own <style>;
+# it has no scripts, and script-src stays 'self'.
+INLINE_STYLE_PATHS = frozenset({"/docs", "/v1/diary/report"})
 
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
@@ -315,7 +318,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = (DOCS_CSP if scope.get("path") == "/docs" else CSP).encode()
+        csp = (DOCS_CSP if scope.get("path") in INLINE_STYLE_PATHS else CSP).encode()
 
         async def send_with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
