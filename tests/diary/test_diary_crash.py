@@ -8,11 +8,7 @@ the database, intact.
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,58 +16,22 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from support.server import server_env, start_uvicorn
+
 HERE = Path(__file__).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "CRAMPCHECK_DATA_DIR": str(tmp_path),
-        "CRAMPCHECK_LOCAL_NO_TOKEN": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("CRAMPCHECK_DATABASE_URL", None)
+    env = server_env(tmp_path, CRAMPCHECK_LOCAL_NO_TOKEN="1")
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "diary_http_app:app",
-            "--app-dir",
-            str(HERE),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}/v1/diary"
     try:
-        for _ in range(300):  # wait until it serves (bounded by attempts, not a timed assertion)
-            try:
-                if httpx.get(f"{base}/episodes", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None:
-                raise AssertionError((tmp_path / "server.log").read_text())
-            threading.Event().wait(0.1)
-        else:
-            raise AssertionError("the server did not start: " + (tmp_path / "server.log").read_text())
-
+        server, root = start_uvicorn(
+            "diary_http_app:app", app_dir=HERE, env=env, probe="/v1/diary/episodes", log=log
+        )
+    except RuntimeError as e:
+        raise AssertionError(f"{e}\n" + (tmp_path / "server.log").read_text()) from None
+    base = f"{root}/v1/diary"
+    try:
         acked: dict[int, str] = {}
         lock = threading.Lock()
         enough = threading.Event()

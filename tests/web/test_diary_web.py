@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,8 +19,9 @@ from crampcheck.api import create_app
 from crampcheck.diary import service
 from crampcheck.settings import Settings, get_settings
 from crampcheck.storage.db import close_all, open_database
+from support.server import server_env, start_uvicorn, stop
 
-from .conftest import SCREENSHOTS, _free_port
+from .conftest import SCREENSHOTS
 
 LOCAL = ("127.0.0.1", 50000)
 REMOTE = ("203.0.113.9", 50000)
@@ -333,38 +329,16 @@ def diary_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings.from_env({"CRAMPCHECK_DATA_DIR": str(data)})
     fill_synthetic(settings)
     open_database(settings).dispose()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRAMPCHECK_")}
-    env.update({"PYTHONUNBUFFERED": "1", "CRAMPCHECK_DATA_DIR": str(data)})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "crampcheck.api.app:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
     try:
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"the server exited at start:\n{out}")
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer /healthz within 60 s")
-            time.sleep(0.1)
+        proc, base = start_uvicorn(
+            "crampcheck.api.app:create_app", factory=True, env=server_env(data), probe="/healthz"
+        )
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    try:
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Helpers shared by tests that need real processes (servers started by the tests themselves)."""
