@@ -6,9 +6,9 @@ The files live in ``crampcheck/knowledge`` (package data). ``load.py`` reads the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 Level = Literal["self_care", "doctor", "urgent", "emergency"]
 Grade = Literal["strong", "moderate", "weak", "none", "contradicted"]
@@ -107,32 +107,28 @@ def expr_findings(e: Any, sets: dict[str, Any] | None = None) -> set[str]:
     return set()
 
 
+def _checked_expr(v: Any) -> Any:
+    validate_expr(v, "when")
+    return v
+
+
+Expr = Annotated[Any, AfterValidator(_checked_expr)]  # a rule expression, shape-checked when loaded
+
+
 class Rule(Strict):
     id: str
     level: Level
-    when: Any
+    when: Expr
     text: Text
     sources: list[str] = Field(default_factory=list)
     policy: bool = False
     strict: bool = False
     suppresses: list[str] = Field(default_factory=list)
 
-    @field_validator("when")
-    @classmethod
-    def _expr(cls, v: Any) -> Any:
-        validate_expr(v, "when")
-        return v
-
 
 class TriageLine(Strict):
     level: Level
-    when: Any
-
-    @field_validator("when")
-    @classmethod
-    def _expr(cls, v: Any) -> Any:
-        validate_expr(v, "when")
-        return v
+    when: Expr
 
 
 class ConditionTriage(Strict):
