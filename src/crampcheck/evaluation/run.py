@@ -1,4 +1,8 @@
-"""Running a vignette set in one of the three modes (interview, text, facts)."""
+"""Running a vignette set in one of the three modes (interview, text, facts).
+
+Text mode follows the product: the narrative is parsed, the person is shown what was understood and corrects
+it in one turn (the terminal interview's "what I understood" step), then the interview goes on.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from crampcheck.evaluation.vignettes import Vignette
 from crampcheck.interview.select import MAX_TURNS
 
 TextParser = Callable[[str], dict[str, bool]]
+CONFIRM_TURN = "confirm-understood"
 
 
 def run_one(a: Assessor, v: Vignette, mode: str, parser: TextParser | None = None) -> Outcome:
@@ -25,10 +30,17 @@ def run_one(a: Assessor, v: Vignette, mode: str, parser: TextParser | None = Non
     else:
         if mode == "interview":
             answers = {f: True for f in v.presenting}
+            turns = 0
         else:
             assert parser is not None
-            answers = dict(parser(v.narrative))
-        turns = 0
+            understood = parser(v.narrative)
+            # One confirmation turn, as the terminal and web interviews do: "this is what I understood;
+            # is it right?" The person corrects what was misread (each finding answered as the patient would).
+            answers = {f: patient.answer(f) for f in understood}
+            turns = 0
+            if understood:
+                asked.append(CONFIRM_TURN)
+                turns = 1
         while True:
             st = a.step(v.age, v.sex, answers, asked)
             q = st.choice.question
