@@ -58,13 +58,14 @@ def finding_values(net: Network, ctx: Context, post: Posterior, candidates: list
         return np.zeros(0), np.zeros(0)
     w = post.weights
     keep = np.flatnonzero(w > KEEP_MASS)
-    wk = w[keep] / w[keep].sum()
+    wk = (w[keep] / w[keep].sum()).astype(np.float32)
     cols = np.asarray(candidates, dtype=np.intp)
-    p0 = net.p0_t(age_band(ctx.age), ctx.sex)[np.ix_(cols, keep)].T  # (K_states, C) P(no | state)
-    mem = net.member[keep]  # (K_states, n)
-    cur = wk @ mem  # (n,)
-    pno = wk @ p0  # (C,)
-    joint_no = mem.T @ (wk[:, None] * p0)  # (n, C)  P(d, no)
+    p0 = net.p0_t(age_band(ctx.age), ctx.sex)[cols][:, keep]  # (C, K_states) P(no | state)
+    mem = net.member32[keep]  # (K_states, n)
+    cur = (wk @ mem).astype(np.float64)  # (n,)
+    wp0 = p0 * wk  # (C, K_states)
+    pno = wp0.sum(axis=1, dtype=np.float64)  # (C,)
+    joint_no = (wp0 @ mem).T.astype(np.float64)  # (n, C)  P(d, no)
     with np.errstate(divide="ignore", invalid="ignore"):
         post_no = np.where(pno > 1e-12, joint_no / pno, cur[:, None])
         pyes = 1.0 - pno
