@@ -1,6 +1,9 @@
 """Extract interface strings with Babel and merge them into locale/zh/LC_MESSAGES/crampcheck.po.
 
     python tools/update_translations.py        # re-extract; keeps existing translations, lists missing ones
+
+Besides Babel's default keywords (``_``, ``gettext``, ...), ``N_`` marks messages translated later: the
+templates of crampcheck errors (:mod:`crampcheck.errors`), shown with ``error.localized(_)``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ def main() -> None:
     pot = ROOT / "build" / "messages.pot"
     pot.parent.mkdir(exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(pot),
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-o", str(pot),
          "--no-location", str(ROOT / "src/crampcheck")],
         check=True,
         capture_output=True,

@@ -15,7 +15,7 @@ import numpy as np
 from crampcheck.advice import select_advice
 from crampcheck.engine.network import Network, compile_network
 from crampcheck.engine.posterior import Context, Posterior, leave_one_out, posterior, single_fault_factor
-from crampcheck.errors import InputError, UnknownIdError
+from crampcheck.errors import N_, InputError, UnknownIdError
 from crampcheck.interview.select import Choice, QuestionSpec, Selector
 from crampcheck.kb.load import load_kb
 from crampcheck.kb.schema import Advice, KnowledgeBase
@@ -59,7 +59,7 @@ def answers_map(answers: Iterable[Answer], kb: KnowledgeBase, sex: str) -> dict[
             raise UnknownIdError("finding", a.finding, kb.findings, where=f"answers[{k}]")
         out[a.finding] = {"present": True, "absent": False, "unknown": None}[a.state]
     if sex == "male" and out.get("pregnant") is True:
-        raise InputError("answers: 'pregnant' is 'present' but sex is 'male'; check the sex or the answer")
+        raise InputError(N_("answers: 'pregnant' is 'present' but sex is 'male'; check the sex or the answer"))
     return out
 
 

@@ -8,16 +8,60 @@
      └── EngineError               the inference failed a numerical check (never expected)
 
 Interfaces catch ``CrampcheckError`` and print its message; no traceback reaches a user.
+
+Messages are English templates with named parameters, marked for extraction with :func:`N_`
+(``CrampcheckError(N_("{path}: file not found"), path=p)``): ``str(e)`` is the English text and
+``e.localized(_)`` the same message in the interface's language (this module imports no i18n code;
+the interface passes its translator). A parameter wrapped in :class:`Term` is a word of the interface
+("finding", "condition") and is translated too; other parameters (paths, ids, library messages) are
+inserted as they are.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a message for extraction (``pybabel extract -k N_``) without translating it here."""
+    return message
+
+
+class Term(str):
+    """A parameter value that is itself an interface word, translated by :meth:`CrampcheckError.localized`."""
+
+    __slots__ = ()
 
 
 class CrampcheckError(Exception):
-    """Base of every error crampcheck raises on purpose."""
+    """Base of every error crampcheck raises on purpose.
+
+    ``CrampcheckError(template, **params)``: the message is ``template.format(**params)`` (the template
+    as it is when there are no parameters, so literal braces need no escaping then).
+    """
+
+    def __init__(self, message: str = "", /, **params: Any) -> None:
+        self.template = message
+        self.params = params
+        super().__init__(_format(message, params, None))
+
+    def localized(self, translate: Callable[[str], str]) -> str:
+        """The message in the language of ``translate`` (a gettext-style ``_``); English if untranslated."""
+        if not self.args or self.args[0] != _format(self.template, self.params, None):
+            return str(self)  # the message was replaced after construction: show it as it is
+        try:
+            return _format(translate(self.template), self.params, translate)
+        except (KeyError, IndexError, ValueError):  # a broken translation must not hide the error
+            return str(self)
+
+
+def _format(template: str, params: dict[str, Any], translate: Callable[[str], str] | None) -> str:
+    if not params:
+        return template
+    values = {k: translate(v) if translate is not None and isinstance(v, Term) else v for k, v in params.items()}
+    return template.format(**values)
 
 
 class KnowledgeBaseError(CrampcheckError):
@@ -31,11 +75,24 @@ class InputError(CrampcheckError, ValueError):
 class UnknownIdError(InputError):
     """An id that the knowledge base does not define."""
 
+    KINDS = (N_("finding"), N_("condition"), N_("question"))
+
     def __init__(self, kind: str, value: str, known: Iterable[str], where: str = "") -> None:
         close = difflib.get_close_matches(value, list(known), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        loc = f" in {where}" if where else ""
-        super().__init__(f"unknown {kind} '{value}'{loc}{hint}")
+        if close and where:
+            template = N_("unknown {kind} '{value}' in {where}; did you mean '{suggestion}'?")
+        elif close:
+            template = N_("unknown {kind} '{value}'; did you mean '{suggestion}'?")
+        elif where:
+            template = N_("unknown {kind} '{value}' in {where}")
+        else:
+            template = N_("unknown {kind} '{value}'")
+        params: dict[str, Any] = {"kind": Term(kind), "value": value}
+        if where:
+            params["where"] = where
+        if close:
+            params["suggestion"] = close[0]
+        super().__init__(template, **params)
         self.kind = kind
         self.value = value
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from crampcheck.cli.main import app
 
-runner = CliRunner()
+runner = CliRunner(env={"LC_ALL": "C.UTF-8"})  # English messages whatever the machine's locale
 DEV = Path(__file__).resolve().parents[3] / "shared" / "vignettes" / "dev.jsonl"
 
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from crampcheck.cli.diary_cmd import diary_app
 
-runner = CliRunner()
+runner = CliRunner(env={"LC_ALL": "C.UTF-8"})  # English messages whatever the machine's locale
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -19,7 +19,7 @@ def _root() -> None:
     """Keep `parse` a sub-command."""
 
 
-runner = CliRunner()
+runner = CliRunner(env={"LC_ALL": "C.UTF-8"})  # English messages whatever the machine's locale
 
 
 def test_table_output() -> None:

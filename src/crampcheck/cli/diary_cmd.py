@@ -2,7 +2,8 @@
 
 Every command opens the database named by the settings (migrating it on first use), acts as the
 user given by ``--user`` (default: the local user) and prints a domain error's message, never a
-traceback.
+traceback. Messages are in the language of ``--lang`` (``crampcheck diary --lang zh list`` or
+``crampcheck diary list --lang zh``; default: the locale's).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,19 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from crampcheck.errors import CrampcheckError
+from crampcheck.errors import N_, CrampcheckError
+from crampcheck.i18n import LANGS, default_lang, translator
 from crampcheck.settings import get_settings
+
+Translate = Callable[[str], str]
+
+# words shown in messages and tables, marked for extraction (the stored values stay English ids)
+_KIND_WORD = {"episodes": N_("episodes"), "exposures": N_("exposures")}
+_WORDS = (
+    N_("hand"), N_("forearm"), N_("calf"), N_("foot"), N_("thigh"), N_("trunk"), N_("jaw_face"), N_("other"),
+    N_("left"), N_("right"), N_("both"),
+    N_("time-stratified case-crossover (calendar-month strata), conditional logistic regression"),
+)  # fmt: skip
 
 diary_app = typer.Typer(
     help="Keep a cramp diary, find your personal triggers, and make a report for your doctor.",
@@ -31,18 +43,45 @@ diary_app = typer.Typer(
 )
 
 
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="language of the messages: en or zh (default: from the locale)")
+]
+
+
 @dataclass
 class _Ctx:
     user: str
+    lang: str = "en"
 
 
 def _console() -> Console:
     return Console(soft_wrap=True)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+def _fail(message: str | CrampcheckError, _: Translate, code: int = 2) -> typer.Exit:
+    """Print ``error: <message>`` on stderr (a crampcheck error in the language of ``_``); the exit to raise."""
+    text = message.localized(_) if isinstance(message, CrampcheckError) else message
+    label = _("error:")
+    Console(stderr=True).print(f"[red]{label}[/red] {text}", highlight=False, markup=True)
     return typer.Exit(code)
+
+
+def _check_lang(value: str | None, fallback: str) -> str:
+    if value is None:
+        return fallback
+    if value not in LANGS:
+        _ = translator(fallback)
+        raise _fail(_("--lang {value!r} must be en or zh").format(value=value), _)
+    return value
+
+
+def _tr(ctx: typer.Context, lang: str | None = None) -> Translate:
+    """The translator of the command: its own ``--lang``, else the group's, else the locale's."""
+    obj = ctx.find_object(_Ctx)
+    if obj is None:  # a command invoked without the group callback (not through the CLI)
+        obj = ctx.obj = _Ctx(user=get_settings().local_user, lang=default_lang())
+    obj.lang = _check_lang(lang, obj.lang)
+    return translator(obj.lang)
 
 
 @contextmanager
@@ -51,6 +90,7 @@ def _session(ctx: typer.Context) -> Iterator[tuple[Session, int]]:
     from crampcheck.diary import service
     from crampcheck.storage.db import open_database
 
+    _ = _tr(ctx)
     try:
         db = open_database(get_settings())
         with db.session() as session:
@@ -59,33 +99,37 @@ def _session(ctx: typer.Context) -> Iterator[tuple[Session, int]]:
     except ValidationError as exc:
         from crampcheck.diary.service import first_error
 
-        raise _fail(str(first_error(exc))) from None
+        raise _fail(first_error(exc), _) from None
     except CrampcheckError as exc:
-        raise _fail(str(exc)) from None
+        raise _fail(exc, _) from None
 
 
 @diary_app.callback()
 def _main(
     ctx: typer.Context,
     user: Annotated[str | None, typer.Option(help="whose diary (default: the local user)")] = None,
+    lang: LangOption = None,
 ) -> None:
+    language = _check_lang(lang, default_lang())
     try:
         default = get_settings().local_user
     except CrampcheckError as exc:
-        raise _fail(str(exc)) from None
-    ctx.obj = _Ctx(user=user or default)
+        raise _fail(exc, translator(language)) from None
+    ctx.obj = _Ctx(user=user or default, lang=language)
 
 
-def _parse_when(value: str | None) -> dt.datetime:
+def _parse_when(value: str | None, _: Translate) -> dt.datetime:
     if value is None or value == "now":
         return dt.datetime.now().replace(microsecond=0)
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
-        raise _fail(f"--when {value!r} is not a date-time like 2024-05-01T03:10 (or 'now')") from None
+        raise _fail(
+            _("--when {value!r} is not a date-time like 2024-05-01T03:10 (or 'now')").format(value=value), _
+        ) from None
 
 
-def _parse_day(value: str | None, name: str = "DAY") -> dt.date:
+def _parse_day(value: str | None, _: Translate) -> dt.date:
     if value is None or value == "today":
         return dt.date.today()
     if value == "yesterday":
@@ -93,7 +137,9 @@ def _parse_day(value: str | None, name: str = "DAY") -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"{name} {value!r} is not a date like 2024-05-01 (or 'today', 'yesterday')") from None
+        raise _fail(
+            _("DAY {value!r} is not a date like 2024-05-01 (or 'today', 'yesterday')").format(value=value), _
+        ) from None
 
 
 # ---- episodes ---------------------------------------------------------------------------------
@@ -110,12 +156,14 @@ def add(
     activity: Annotated[str | None, typer.Option(help="what you were doing")] = None,
     relief: Annotated[str | None, typer.Option(help="what relieved it")] = None,
     note: Annotated[str | None, typer.Option()] = None,
+    lang: LangOption = None,
 ) -> None:
     """Record a cramp."""
     from crampcheck.diary import service
     from crampcheck.diary.schemas import EpisodeCreate
 
-    started = _parse_when(when)
+    _ = _tr(ctx, lang)
+    started = _parse_when(when, _)
     with _session(ctx) as (session, uid):
         ep = EpisodeCreate.model_validate(
             {
@@ -131,7 +179,12 @@ def add(
         )
         saved = service.add_episode(session=session, user_id=uid, episode=ep)
     _console().print(
-        f"added episode {saved.id}: {saved.muscle} at {saved.started_at:%Y-%m-%d %H:%M}, severity {saved.severity}"
+        _("added episode {id}: {muscle} at {when}, severity {severity}").format(
+            id=saved.id,
+            muscle=_(saved.muscle),
+            when=f"{saved.started_at:%Y-%m-%d %H:%M}",
+            severity=saved.severity,
+        )
     )
 
 
@@ -140,25 +193,30 @@ def list_(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(help="how many, newest first")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    lang: LangOption = None,
 ) -> None:
     """List recent cramps."""
     from crampcheck.diary import service
 
+    _ = _tr(ctx, lang)
     with _session(ctx) as (session, uid):
         eps = service.list_episodes(session=session, user_id=uid, limit=limit, newest_first=True)
     if as_json:
         typer.echo(json.dumps([e.model_dump(mode="json") for e in eps], ensure_ascii=False, indent=1))
         return
     if not eps:
-        _console().print("No cramps recorded yet. Add one with `crampcheck diary add calf --severity 6`.")
+        _console().print(_("No cramps recorded yet. Add one with `crampcheck diary add calf --severity 6`."))
         return
-    table = Table("id", "when", "muscle", "side", "severity", "seconds", "doing", "relief")
+    table = Table(
+        _("id"), _("when"), _("muscle"), _("side"), _("severity"), _("seconds"), _("doing"), _("relief"),
+        title=_("Recorded cramps"),
+    )  # fmt: skip
     for e in eps:
         table.add_row(
             str(e.id),
             f"{e.started_at:%Y-%m-%d %H:%M}",
-            e.muscle,
-            e.side or "",
+            _(e.muscle),
+            _(e.side) if e.side else "",
             str(e.severity),
             "" if e.duration_s is None else str(e.duration_s),
             e.activity or "",
@@ -179,11 +237,13 @@ def edit(
     activity: Annotated[str | None, typer.Option()] = None,
     relief: Annotated[str | None, typer.Option()] = None,
     note: Annotated[str | None, typer.Option()] = None,
+    lang: LangOption = None,
 ) -> None:
     """Change fields of a recorded cramp."""
     from crampcheck.diary import service
     from crampcheck.diary.schemas import EpisodeUpdate
 
+    _ = _tr(ctx, lang)
     changes: dict[str, Any] = {
         k: v
         for k, v in {
@@ -198,27 +258,29 @@ def edit(
         if v is not None
     }
     if when is not None:
-        changes["started_at"] = _parse_when(when)
+        changes["started_at"] = _parse_when(when, _)
     if not changes:
-        raise _fail("nothing to change; give at least one option such as --severity 4")
+        raise _fail(_("nothing to change; give at least one option such as --severity 4"), _)
     with _session(ctx) as (session, uid):
         saved = service.update_episode(
             session=session, user_id=uid, episode_id=episode_id, changes=EpisodeUpdate.model_validate(changes)
         )
-    _console().print(f"updated episode {saved.id}")
+    _console().print(_("updated episode {id}").format(id=saved.id))
 
 
 @diary_app.command()
 def delete(
     ctx: typer.Context,
     episode_id: Annotated[int, typer.Argument(help="the episode's id (see `diary list`)")],
+    lang: LangOption = None,
 ) -> None:
     """Delete a recorded cramp."""
     from crampcheck.diary import service
 
+    _ = _tr(ctx, lang)
     with _session(ctx) as (session, uid):
         service.delete_episode(session=session, user_id=uid, episode_id=episode_id)
-    _console().print(f"deleted episode {episode_id}")
+    _console().print(_("deleted episode {id}").format(id=episode_id))
 
 
 # ---- daily exposures --------------------------------------------------------------------------
@@ -240,12 +302,14 @@ def day(
     cycle: Annotated[str | None, typer.Option(help="menstruation, follicular, ovulation, luteal")] = None,
     pregnant: Annotated[bool | None, typer.Option("--pregnant/--not-pregnant")] = None,
     note: Annotated[str | None, typer.Option()] = None,
+    lang: LangOption = None,
 ) -> None:
     """Record what a day was like (exercise, sleep, fluids, ...); replaces that day's record."""
     from crampcheck.diary import service
     from crampcheck.diary.schemas import ExposureIn
 
-    the_day = _parse_day(date)
+    _ = _tr(ctx, lang)
+    the_day = _parse_day(date, _)
     with _session(ctx) as (session, uid):
         exp = ExposureIn.model_validate(
             {
@@ -265,7 +329,7 @@ def day(
             }
         )
         service.put_exposure(session=session, user_id=uid, exposure=exp)
-    _console().print(f"recorded {the_day}")
+    _console().print(_("recorded {day}").format(day=the_day))
 
 
 # ---- files ------------------------------------------------------------------------------------
@@ -275,13 +339,19 @@ def day(
 def import_(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="an episodes or exposures CSV (told apart by the header)")],
+    lang: LangOption = None,
 ) -> None:
     """Import a CSV file: all rows or none."""
     from crampcheck.diary import csvio
 
+    _ = _tr(ctx, lang)
     with _session(ctx) as (session, uid):
         result = csvio.import_csv(session=session, user_id=uid, source=path)
-    _console().print(f"imported {result.rows} {result.kind} from {path}")
+    _console().print(
+        _("imported {rows} {kind} from {path}").format(
+            rows=result.rows, kind=_(_KIND_WORD[result.kind]), path=path
+        )
+    )
 
 
 @diary_app.command()
@@ -289,19 +359,21 @@ def export(
     ctx: typer.Context,
     path: Annotated[Path | None, typer.Argument(help="output file (default: standard output)")] = None,
     kind: Annotated[str, typer.Option(help="episodes or exposures")] = "episodes",
+    lang: LangOption = None,
 ) -> None:
     """Export episodes or exposures as CSV."""
     from crampcheck.diary import csvio
 
+    _ = _tr(ctx, lang)
     if kind not in ("episodes", "exposures"):
-        raise _fail(f"--kind {kind!r} must be episodes or exposures")
+        raise _fail(_("--kind {value!r} must be episodes or exposures").format(value=kind), _)
     with _session(ctx) as (session, uid):
         if path is None:
             csvio.export_csv(session=session, user_id=uid, kind=kind, out=sys.stdout)  # type: ignore[arg-type]
             return
         with open(path, "w", newline="", encoding="utf-8") as fh:
             csvio.export_csv(session=session, user_id=uid, kind=kind, out=fh)  # type: ignore[arg-type]
-    _console().print(f"wrote {kind} to {path}")
+    _console().print(_("wrote {kind} to {path}").format(kind=_(_KIND_WORD[kind]), path=path))
 
 
 # ---- analysis ---------------------------------------------------------------------------------
@@ -310,13 +382,15 @@ def export(
 @diary_app.command()
 def stats(
     ctx: typer.Context,
-    lang: Annotated[str, typer.Option(help="en or zh")] = "en",
+    lang: LangOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     charts: Annotated[Path | None, typer.Option(help="also draw the charts (PNG) into this folder")] = None,
 ) -> None:
     """Summarise the diary and look for personal triggers."""
     from crampcheck.diary import service
 
+    _ = _tr(ctx, lang)
+    lang = ctx.ensure_object(_Ctx).lang
     with _session(ctx) as (session, uid):
         summary = service.diary_summary(session=session, user_id=uid)
         report = service.trigger_report(session=session, user_id=uid, lang=lang)
@@ -335,39 +409,49 @@ def stats(
         )
         return
     con = _console()
-    con.print(f"[bold]{summary.episodes}[/bold] cramps recorded, {summary.days_recorded} days with exposures.")
+    con.print(
+        _("[bold]{episodes}[/bold] cramps recorded, {days} days with exposures.").format(
+            episodes=summary.episodes, days=summary.days_recorded
+        )
+    )
     if summary.episodes:
-        con.print(f"Mean severity {summary.mean_severity}; in the last 4 weeks {summary.per_week_last_4} a week.")
-        con.print("By muscle: " + ", ".join(f"{k} {v}" for k, v in summary.by_muscle.items()))
-    con.print(f"\n[bold]Triggers[/bold] ({report.method})")
+        con.print(
+            _("Mean severity {mean}; in the last 4 weeks {per_week} a week.").format(
+                mean=summary.mean_severity, per_week=summary.per_week_last_4
+            )
+        )
+        by_muscle = ", ".join(f"{_(k)} {v}" for k, v in summary.by_muscle.items())
+        con.print(_("By muscle: {counts}").format(counts=by_muscle))
+    con.print("\n" + _("[bold]Triggers[/bold] ({method})").format(method=_(report.method)))
     for w in report.warnings:
         con.print(f"[yellow]! {w}[/yellow]")
     for reason_name, reason in report.skipped.items():
-        con.print(f"  (not analysed: {reason_name}: {reason})")
+        con.print("  " + _("(not analysed: {name}: {reason})").format(name=reason_name, reason=reason))
+    trigger, hint = _("TRIGGER?"), _("hint")
     for e in report.effects:
-        mark = {"possible_trigger": "[red]TRIGGER?[/red] ", "weak_hint": "[yellow]hint[/yellow] "}.get(
+        mark = {"possible_trigger": f"[red]{trigger}[/red] ", "weak_hint": f"[yellow]{hint}[/yellow] "}.get(
             e.verdict, ""
         )
         con.print(f"- {mark}{e.sentence}")
     if report.caution:
         con.print(f"\n{report.caution}")
     if charts is not None:
-        con.print("\nCharts: " + ", ".join(str(f) for f in files))
+        con.print("\n" + _("Charts: {files}").format(files=", ".join(str(f) for f in files)))
 
 
 @diary_app.command()
 def report(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="output file: .pdf or .html")],
-    lang: Annotated[str, typer.Option(help="en or zh")] = "en",
+    lang: LangOption = None,
 ) -> None:
-    """Write a report for your doctor (PDF or HTML)."""
+    """Write a report for your doctor (PDF or HTML), in the language of --lang."""
     import crampcheck.diary.report as report_mod
 
+    _ = _tr(ctx, lang)
+    lang = ctx.ensure_object(_Ctx).lang
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
-        raise _fail(f"{out}: the report file must end in .pdf or .html")
-    if lang not in ("en", "zh"):
-        raise _fail(f"--lang {lang!r} must be en or zh")
+        raise _fail(_("{path}: the report file must end in .pdf or .html").format(path=out), _)
     with _session(ctx) as (session, uid):
         data = report_mod.gather(session=session, user_id=uid, lang=lang)
     try:
@@ -376,18 +460,20 @@ def report(
         else:
             out.write_text(report_mod.render_html(data), encoding="utf-8")
     except CrampcheckError as exc:
-        raise _fail(str(exc)) from None
-    _console().print(f"wrote {out}")
+        raise _fail(exc, _) from None
+    _console().print(_("wrote {path}").format(path=out))
 
 
 @diary_app.command()
 def fhir(
     ctx: typer.Context,
     out: Annotated[Path | None, typer.Argument(help="output .json file (default: standard output)")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Export the diary and latest assessment as a FHIR R4 Bundle (JSON)."""
     import crampcheck.diary.fhir as fhir_mod
 
+    _ = _tr(ctx, lang)
     with _session(ctx) as (session, uid):
         bundle = fhir_mod.export_bundle(session=session, user_id=uid)
     text = bundle.model_dump_json(indent=1)
@@ -395,39 +481,50 @@ def fhir(
         typer.echo(text)
         return
     out.write_text(text, encoding="utf-8")
-    _console().print(f"wrote {out}")
+    _console().print(_("wrote {path}").format(path=out))
 
 
 @diary_app.command("save-assessment")
 def save_assessment(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="an assessment JSON (as printed by `crampcheck assess --json`)")],
+    lang: LangOption = None,
 ) -> None:
     """Save an assessment result in the diary (it goes into the doctor report)."""
     from crampcheck.diary import service
     from crampcheck.schema import Assessment
 
+    _ = _tr(ctx, lang)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise _fail(f"{path}: {exc.strerror}") from None
+        raise _fail(_("{path}: {reason}").format(path=path, reason=exc.strerror), _) from None
     try:
         assessment = Assessment.model_validate_json(text)
     except ValidationError as exc:
-        raise _fail(f"{path}: not an assessment: {service.first_error(exc)}") from None
+        raise _fail(
+            _("{path}: not an assessment: {reason}").format(
+                path=path, reason=service.first_error(exc).localized(_)
+            ),
+            _,
+        ) from None
     with _session(ctx) as (session, uid):
         saved = service.save_assessment(session=session, user_id=uid, assessment=assessment)
-    _console().print(f"saved assessment {saved.id} (knowledge base {saved.kb_version})")
+    _console().print(
+        _("saved assessment {id} (knowledge base {version})").format(id=saved.id, version=saved.kb_version)
+    )
 
 
 @diary_app.command()
 def token(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="the user to issue an API token for")],
+    lang: LangOption = None,
 ) -> None:
     """Issue a new API bearer token for a user (shown once; the old token stops working)."""
     from crampcheck.diary import service
 
+    _tr(ctx, lang)
     with _session(ctx) as (session, _uid):
         tok = service.issue_token(session=session, name=name)
     typer.echo(tok)

@@ -14,7 +14,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from crampcheck.errors import AnswersFileError, CrampcheckError
+from crampcheck.errors import N_, AnswersFileError, CrampcheckError
 from crampcheck.i18n import default_lang, translator
 
 app = typer.Typer(
@@ -31,15 +31,24 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+def fail(message: str | CrampcheckError, code: int = 2, lang: str | None = None) -> None:
+    """Print ``error: <message>`` on stderr in ``lang`` (default: the locale's) and exit with ``code``.
+
+    A :class:`CrampcheckError` is shown with :meth:`~CrampcheckError.localized`; a plain string is
+    printed as given (translate it before).
+    """
+    _ = translator(lang if lang in ("en", "zh") else default_lang())
+    text = message.localized(_) if isinstance(message, CrampcheckError) else message
+    label = _("error:")
+    err_console.print(f"[red]{label}[/red] {text}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 def _lang(lang: str | None) -> str:
     value = lang or default_lang()
     if value not in ("en", "zh"):
-        fail(f"unknown language '{value}'; use 'en' or 'zh'")
+        _ = translator(default_lang())
+        fail(_("unknown language '{value}'; use 'en' or 'zh'").format(value=value))
     return value
 
 
@@ -48,15 +57,21 @@ def _read_answers_file(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise AnswersFileError(f"{path}: file not found") from None
+        raise AnswersFileError(N_("{path}: file not found"), path=path) from None
     except UnicodeDecodeError as e:
-        raise AnswersFileError(f"{path}: not UTF-8 text ({e.reason})") from None
+        raise AnswersFileError(N_("{path}: not UTF-8 text ({reason})"), path=path, reason=e.reason) from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as e:
-        raise AnswersFileError(f"{path} line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})") from None
+        raise AnswersFileError(
+            N_("{path} line {line}, column {column}: not valid JSON ({reason})"),
+            path=path,
+            line=e.lineno,
+            column=e.colno,
+            reason=e.msg,
+        ) from None
     if not isinstance(data, dict):
-        raise AnswersFileError(f"{path}: expected a JSON object with 'age', 'sex' and 'answers'")
+        raise AnswersFileError(N_("{path}: expected a JSON object with 'age', 'sex' and 'answers'"), path=path)
     ans = data.get("answers", [])
     if isinstance(ans, dict):  # {"site_calf": "present", ...} or {"site_calf": true}
         conv = []
@@ -100,7 +115,9 @@ def assess_cmd(
             except ValidationError as e:
                 d = e.errors()[0]
                 loc = ".".join(str(x) for x in d["loc"])
-                raise AnswersFileError(f"{answers}: field '{loc}': {d['msg']}") from None
+                raise AnswersFileError(
+                    N_("{path}: field '{field}': {reason}"), path=answers, field=loc, reason=d["msg"]
+                ) from None
             result = a.assess(req)
         else:
             from crampcheck.cli.interactive import run_interview
@@ -110,7 +127,7 @@ def assess_cmd(
                 raise typer.Exit(0)
             result = maybe
     except CrampcheckError as e:
-        fail(str(e))
+        fail(e, lang=language)
         return
     if json_out:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
@@ -138,7 +155,7 @@ def explain_cmd(
         if condition not in kb.conditions:
             raise UnknownIdError("condition", condition, kb.conditions)
     except CrampcheckError as e:
-        fail(str(e))
+        fail(e, lang=language)
         return
     c = kb.conditions[condition]
     if json_out:
@@ -223,7 +240,8 @@ def eval_cmd(
     from crampcheck.evaluation.vignettes import load_vignettes
 
     if mode not in ("interview", "text", "facts"):
-        fail(f"unknown mode '{mode}'; use interview, text or facts")
+        _ = translator(default_lang())
+        fail(_("unknown mode '{mode}'; use interview, text or facts").format(mode=mode))
     try:
         a = default_assessor()
         vs = load_vignettes(file, a.kb)
@@ -234,7 +252,7 @@ def eval_cmd(
             parser = text_parser()
         outs = [run_one(a, v, mode, parser) for v in vs]
     except CrampcheckError as e:
-        fail(str(e))
+        fail(e)
         return
     m = metrics(outs, mode)
     if details:
@@ -294,7 +312,7 @@ def main() -> None:
     try:
         app()
     except CrampcheckError as e:  # pragma: no cover - commands catch their own
-        err_console.print(f"[red]error:[/red] {e}")
+        err_console.print(f"[red]error:[/red] {e.localized(translator(default_lang()))}")
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

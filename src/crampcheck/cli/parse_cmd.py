@@ -6,45 +6,63 @@ The lead registers :func:`parse_command` on the main Typer app (``app.command("p
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from crampcheck.errors import InputError
+from crampcheck.errors import N_, CrampcheckError, InputError
+from crampcheck.i18n import default_lang, translator
 from crampcheck.nlp import ParseResult, parse
 
-_STATE_WORD = {"present": "yes", "absent": "no", "uncertain": "uncertain"}
+Translate = Callable[[str], str]
+
+_STATE_WORD = {"present": N_("yes"), "absent": N_("no"), "uncertain": N_("uncertain")}
 _STATE_STYLE = {"present": "green", "absent": "red", "uncertain": "yellow"}
+_SEX_WORD = {"female": N_("female"), "male": N_("male")}
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+def _ui_lang(lang: str | None) -> str:
+    """The interface language: the parse language when it names English or Chinese, else the locale's."""
+    value = (lang or "").strip().lower().replace("_", "-")
+    if value.startswith("zh") or value in ("cn", "chinese"):
+        return "zh"
+    if value.startswith("en") or value == "english":
+        return "en"
+    return default_lang()
+
+
+def _fail(message: str | CrampcheckError, _: Translate, code: int = 2) -> typer.Exit:
+    text = message.localized(_) if isinstance(message, CrampcheckError) else message
+    label = _("error:")
+    Console(stderr=True).print(f"[bold red]{label}[/] {text}", highlight=False)
     return typer.Exit(code)
 
 
-def _table(result: ParseResult) -> Table:
+def _table(result: ParseResult, _: Translate) -> Table:
     age = result.age if result.age is not None else "?"
-    sex = result.sex or "?"
-    table = Table(title=f"Understood (language {result.lang}, age {age}, sex {sex})")
-    table.add_column("finding")
-    table.add_column("answer")
-    table.add_column("span")
-    table.add_column("text")
+    sex = _(_SEX_WORD.get(result.sex, result.sex)) if result.sex else "?"
+    title = _("Understood (language {lang}, age {age}, sex {sex})").format(lang=result.lang, age=age, sex=sex)
+    table = Table(title=title)
+    table.add_column(_("finding"))
+    table.add_column(_("answer"))
+    table.add_column(_("span"))
+    table.add_column(_("text"))
     for m in result.findings:
         style = _STATE_STYLE[m.state]
-        table.add_row(m.id, f"[{style}]{_STATE_WORD[m.state]}[/]", f"{m.start}-{m.end}", m.text)
+        table.add_row(m.id, f"[{style}]{_(_STATE_WORD[m.state])}[/]", f"{m.start}-{m.end}", m.text)
     return table
 
 
-def _run_jsonl(path: Path, lang: str | None) -> None:
+def _run_jsonl(path: Path, lang: str | None, _: Translate) -> None:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        raise _fail(f"cannot read {path}: no such file") from None
+        raise _fail(_("cannot read {path}: no such file").format(path=path), _) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(f"cannot read {path}: {exc}") from None
+        raise _fail(_("cannot read {path}: {reason}").format(path=path, reason=exc), _) from None
     out: list[str] = []
     for no, line in enumerate(lines, start=1):
         if not line.strip():
@@ -52,14 +70,21 @@ def _run_jsonl(path: Path, lang: str | None) -> None:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise _fail(f"{path} line {no}: not valid JSON ({exc.msg})") from None
+            raise _fail(
+                _("{path} line {line}: not valid JSON ({reason})").format(path=path, line=no, reason=exc.msg), _
+            ) from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise _fail(f"{path} line {no}: expected an object with a string field 'text'")
+            raise _fail(
+                _("{path} line {line}: expected an object with a string field 'text'").format(path=path, line=no),
+                _,
+            )
         line_lang = record.get("lang", lang)
         try:
             result = parse(record["text"], lang=line_lang if isinstance(line_lang, str) else lang)
         except InputError as exc:
-            raise _fail(f"{path} line {no}: {exc}") from None
+            raise _fail(
+                _("{path} line {line}: {reason}").format(path=path, line=no, reason=exc.localized(_)), _
+            ) from None
         out.append(json.dumps(result.model_dump(), ensure_ascii=False))
     for line_out in out:
         typer.echo(line_out)
@@ -73,23 +98,31 @@ def parse_command(
     ),
     lang: str | None = typer.Option(None, "--lang", help="'en' or 'zh'; detected when omitted."),
 ) -> None:
-    """Show which findings, age and sex the parser understands in a free-text description."""
+    """Show which findings, age and sex the parser understands in a free-text description.
+
+    Messages and table headers are in the language given by ``--lang`` (else the locale's).
+    """
+    _ = translator(_ui_lang(lang))
     if jsonl is not None:
         if text is not None:
-            raise _fail("give either TEXT or --jsonl FILE, not both")
-        _run_jsonl(jsonl, lang)
+            raise _fail(_("give either TEXT or --jsonl FILE, not both"), _)
+        _run_jsonl(jsonl, lang, _)
         return
     if text is None:
-        raise _fail('nothing to parse: give a TEXT, e.g. crampcheck parse "my calves cramp at night"')
+        raise _fail(_('nothing to parse: give a TEXT, e.g. crampcheck parse "my calves cramp at night"'), _)
     try:
         result = parse(text, lang=lang)
     except InputError as exc:
-        raise _fail(str(exc)) from None
+        raise _fail(exc, _) from None
     if json_out:
         typer.echo(json.dumps(result.model_dump(), ensure_ascii=False))
         return
     console = Console()
     if not result.findings:
-        console.print(f"Nothing recognised (language {result.lang}). Try describing where and when the cramps come.")
+        console.print(
+            _("Nothing recognised (language {lang}). Try describing where and when the cramps come.").format(
+                lang=result.lang
+            )
+        )
         return
-    console.print(_table(result))
+    console.print(_table(result, _))

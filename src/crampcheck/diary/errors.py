@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from crampcheck.errors import InputError
+from crampcheck.errors import N_, InputError, Term
 
 
 class NotFoundError(InputError):
     """No such entry for this user (another user's entry is reported the same way)."""
 
+    KINDS = (N_("episode"), N_("exposure record for"))
+
     def __init__(self, kind: str, key: object) -> None:
-        super().__init__(f"no {kind} {key} in your diary")
+        super().__init__(N_("no {kind} {key} in your diary"), kind=Term(kind), key=key)
         self.kind = kind
         self.key = key
 

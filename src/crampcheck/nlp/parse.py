@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from crampcheck.errors import InputError
+from crampcheck.errors import N_, InputError
 from crampcheck.nlp.context import merge
 from crampcheck.nlp.demographics import extract_en, extract_zh
 from crampcheck.nlp.models import Mention, ParseResult
@@ -46,7 +46,10 @@ def _check_lang(lang: str | None) -> str | None:
         return None
     code = _LANG_ALIASES.get(lang.strip().lower())
     if code is None:
-        raise InputError(f"unsupported language '{lang}': use 'en' (English), 'zh' (Simplified Chinese) or omit it")
+        raise InputError(
+            N_("unsupported language '{lang}': use 'en' (English), 'zh' (Simplified Chinese) or omit it"),
+            lang=lang,
+        )
     return code
 
 
@@ -60,8 +63,12 @@ def parse(text: str, lang: str | None = None) -> ParseResult:
         raise InputError(f"text must be a string, not {type(text).__name__}")
     if len(text) > MAX_CHARS:
         raise InputError(
-            f"text is {len(text):,} characters long; the parser reads at most {MAX_CHARS:,}. "
-            "Describe the cramps in a shorter text."
+            N_(
+                "text is {length:,} characters long; the parser reads at most {limit:,}. "
+                "Describe the cramps in a shorter text."
+            ),
+            length=len(text),
+            limit=MAX_CHARS,
         )
     code = _check_lang(lang)
     norm = normalise(text)
