@@ -350,7 +350,8 @@ def analyse(
         x = pd.to_numeric(days[col], errors="coerce")
         missing = x.isna().mean() if n else 1.0
         if missing > MAX_MISSING_SHARE:
-            skipped[col] = f"recorded on only {int(x.notna().sum())} of {n} days"
+            k = int(x.notna().sum())
+            skipped[col] = f"只有 {n} 天中的 {k} 天有记录" if lang == "zh" else f"recorded on only {k} of {n} days"
             continue
         xs = x.dropna()
         if spec.kind == "binary":
@@ -358,11 +359,13 @@ def analyse(
             no = int((xs == 0).sum())
             if yes < MIN_DAYS_EACH_LEVEL or no < MIN_DAYS_EACH_LEVEL:
                 skipped[col] = (
-                    f"needs at least {MIN_DAYS_EACH_LEVEL} days with and without it ({yes} with, {no} without)"
+                    f"有和没有这一情况的日子各需至少 {MIN_DAYS_EACH_LEVEL} 天（有 {yes} 天，没有 {no} 天）"
+                    if lang == "zh"
+                    else f"needs at least {MIN_DAYS_EACH_LEVEL} days with and without it ({yes} with, {no} without)"
                 )
                 continue
         elif xs.nunique() < 3 or float(xs.std()) == 0.0:
-            skipped[col] = "hardly varies from day to day"
+            skipped[col] = "每天几乎没有变化" if lang == "zh" else "hardly varies from day to day"
             continue
         chosen.append(col)
 
