@@ -425,8 +425,12 @@ def stats(
     con.print("\n" + _("[bold]Triggers[/bold] ({method})").format(method=_(report.method)))
     for w in report.warnings:
         con.print(f"[yellow]! {w}[/yellow]")
-    for reason_name, reason in report.skipped.items():
-        con.print("  " + _("(not analysed: {name}: {reason})").format(name=reason_name, reason=reason))
+    from crampcheck.diary.triggers import spec_for
+
+    for column, reason in report.skipped.items():
+        spec = spec_for(column)
+        name = spec.zh if lang == "zh" else spec.en
+        con.print("  " + _("(not analysed: {name}: {reason})").format(name=name, reason=reason))
     trigger, hint = _("TRIGGER?"), _("hint")
     for e in report.effects:
         mark = {"possible_trigger": f"[red]{trigger}[/red] ", "weak_hint": f"[yellow]{hint}[/yellow] "}.get(
