@@ -51,20 +51,27 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture()
-def page(browser, server):  # type: ignore[no-untyped-def]
-    """A phone-sized page; CSP violations and page errors are collected in page.problems."""
+def open_phone_page(browser, base: str):  # type: ignore[no-untyped-def]
+    """A phone-sized page on ``base``; console errors and page errors are collected in page.problems."""
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     pg = ctx.new_page()
     problems: list[str] = []
     pg.on("console", lambda m: problems.append(f"{m.text} {m.location}") if m.type == "error" else None)
     pg.on("pageerror", lambda e: problems.append(str(e)))
     pg.problems = problems  # type: ignore[attr-defined]
-    pg.base = server  # type: ignore[attr-defined]
+    pg.base = base  # type: ignore[attr-defined]
+    return ctx, pg
+
+
+@pytest.fixture()
+def page(browser, server):  # type: ignore[no-untyped-def]
+    ctx, pg = open_phone_page(browser, server)
     yield pg
     ctx.close()
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A full-page screenshot that leaves the page alone: Playwright's default caret hiding leaves empty
+    style attributes on inputs, which htmx's next swap would copy and the CSP would (rightly) block."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")

@@ -21,7 +21,7 @@ from crampcheck.settings import Settings, get_settings
 from crampcheck.storage.db import close_all, open_database
 from support.server import server_env, start_uvicorn, stop
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, open_phone_page, shot
 
 LOCAL = ("127.0.0.1", 50000)
 REMOTE = ("203.0.113.9", 50000)
@@ -343,22 +343,9 @@ def diary_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def phone(browser, diary_server):  # type: ignore[no-untyped-def]
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
-    pg = ctx.new_page()
-    problems: list[str] = []
-    pg.on("console", lambda m: problems.append(f"{m.text} {m.location}") if m.type == "error" else None)
-    pg.on("pageerror", lambda e: problems.append(str(e)))
-    pg.problems = problems  # type: ignore[attr-defined]
-    pg.base = diary_server  # type: ignore[attr-defined]
+    ctx, pg = open_phone_page(browser, diary_server)
     yield pg
     ctx.close()
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """A full-page screenshot that leaves the page alone: Playwright's default caret hiding leaves empty
-    style attributes on inputs, which htmx's next swap would copy and the CSP would (rightly) block."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
 
 
 def real_problems(page) -> list[str]:  # type: ignore[no-untyped-def]
