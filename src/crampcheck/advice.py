@@ -19,11 +19,21 @@ LIKELY = 0.10  # a condition this probable (or in the top three) gets its own ad
 GENERAL = 50  # rank of items that apply to any cramp: after condition-specific ones
 
 
+def likely_conditions(ranked: list[tuple[str, float]]) -> tuple[str, ...]:
+    """The conditions that get their own advice, most likely first."""
+    return tuple(c for k, (c, p) in enumerate(ranked) if p >= LIKELY or (k < 3 and p >= 0.02))
+
+
 def select_advice(
     kb: KnowledgeBase, ranked: list[tuple[str, float]], level: str
 ) -> list[tuple[Advice, list[str]]]:
     """Advice items (with the likely conditions each one is for), most important first."""
-    likely = [c for k, (c, p) in enumerate(ranked) if p >= LIKELY or (k < 3 and p >= 0.02)]
+    return advice_for(kb, likely_conditions(ranked), level)
+
+
+def advice_for(kb: KnowledgeBase, likely: tuple[str, ...], level: str) -> list[tuple[Advice, list[str]]]:
+    """The advice of :func:`select_advice`, given the likely conditions (a function of its arguments only,
+    so callers may keep the result)."""
     rank = {c: k for k, c in enumerate(likely)}
     level_items: list[tuple[Advice, list[str]]] = []
     by_kind: dict[str, list[tuple[tuple[int, int, str], Advice, list[str]]]] = {k: [] for k in KIND_ORDER}

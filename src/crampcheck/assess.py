@@ -12,9 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crampcheck.advice import select_advice
+from crampcheck.advice import advice_for, likely_conditions
 from crampcheck.engine.network import Network, compile_network
-from crampcheck.engine.posterior import Context, Posterior, leave_one_out, posterior, single_fault_factor
+from crampcheck.engine.posterior import (
+    Context,
+    Posterior,
+    leave_one_out,
+    posterior,
+    prob_any,
+    single_fault_factor,
+)
 from crampcheck.errors import N_, InputError, UnknownIdError
 from crampcheck.interview.select import Choice, QuestionSpec, Selector
 from crampcheck.kb.load import load_kb
@@ -34,7 +41,7 @@ from crampcheck.schema import (
     TriageReason,
 )
 from crampcheck.triage import Triage as TriageRules
-from crampcheck.triage import TriageResult
+from crampcheck.triage import ConditionLevels, TriageResult
 
 SHOW_CONDITIONS = 8
 EXPLAIN_CONDITIONS = 5
@@ -49,6 +56,7 @@ class Step:
     ranked: list[tuple[str, float]]
     triage: TriageResult
     choice: Choice
+    levels: ConditionLevels
 
 
 def answers_map(answers: Iterable[Answer], kb: KnowledgeBase, sex: str) -> dict[str, bool | None]:
@@ -74,6 +82,9 @@ class Assessor:
         grouped = {f for g in groups.values() for f in g}
         singles = [f for f in self.kb.findings if f not in grouped]
         self.selector = Selector(self.net, self.rules, groups, singles)
+        # Built response parts that depend only on their key (models are never changed after building).
+        self._questions: dict[tuple[str, str], Question] = {}
+        self._advice: dict[tuple[tuple[str, ...], str, str], list[AdviceItem]] = {}
 
     # --- the computation ------------------------------------------------------------------------------
     def step(
@@ -89,15 +100,15 @@ class Assessor:
         post = posterior(self.net, ctx, ev, keep_rows=explain)
         order = np.argsort(-post.marginals, kind="stable")
         ranked = [(self.net.conditions[i], float(post.marginals[i])) for i in order]
-        mask = np.array(self.rules.needs_doctor(self.net.conditions, answers, age), dtype=float)
-        needs_doctor = (self.net.member @ mask) > 0
-        p_doctor = float(post.weights[needs_doctor].sum())
-        tri = self.rules.assess(answers, age, ranked, p_doctor)
+        levels = self.rules.levels(answers, age)
+        mask = np.array(self.rules.needs_doctor(self.net.conditions, answers, age, levels), dtype=bool)
+        p_doctor = prob_any(self.net, post, mask)
+        tri = self.rules.assess(answers, age, ranked, p_doctor, levels)
         top = [c for c, p in ranked[:3] if p >= 0.2] or [ranked[0][0]]
         asked_set = set(asked)
         turns = len(asked_set)
         choice = self.selector.choose(post, ctx, answers, asked_set, age, sex, tri.level, top, turns)
-        return Step(post, ranked, tri, choice)
+        return Step(post, ranked, tri, choice, levels)
 
     # --- the façade -----------------------------------------------------------------------------------
     def assess(self, req: AssessRequest) -> Assessment:
@@ -137,7 +148,7 @@ class Assessor:
                     (raised if delta > 0 else lowered).append(c)
                 raised.sort(key=lambda c: -c.delta)
                 lowered.sort(key=lambda c: c.delta)
-            level, _ = self.rules.condition_level(cid, answers, req.age)
+            level, _ = st.levels[cid]
             conditions.append(
                 RankedCondition(
                     id=cid,
@@ -151,8 +162,8 @@ class Assessor:
                 )
             )
         triage = self._triage_model(st.triage, lang)
-        question = self._question_model(st.choice.question, lang) if st.choice.question else None
-        advice = [self._advice_model(a, hits, lang) for a, hits in select_advice(kb, st.ranked, st.triage.level)]
+        question = self.question_model(st.choice.question.id, lang) if st.choice.question else None
+        advice = self._advice_list(likely_conditions(st.ranked), st.triage.level, lang)
         return Assessment(
             kb_version=kb.version,
             lang=lang,
@@ -207,7 +218,23 @@ class Assessor:
         )
 
     def question_model(self, qid: str, lang: str) -> Question:
-        return self._question_model(self.selector.questions[qid], lang)
+        key = (qid, lang)
+        q = self._questions.get(key)
+        if q is None:
+            q = self._questions[key] = self._question_model(self.selector.questions[qid], lang)
+        return q
+
+    def _advice_list(self, likely: tuple[str, ...], level: str, lang: str) -> list[AdviceItem]:
+        """The advice for these likely conditions and level. It depends on nothing else, and the built items
+        are kept (a few hundred combinations at most; cleared when full)."""
+        key = (likely, level, lang)
+        items = self._advice.get(key)
+        if items is None:
+            if len(self._advice) >= 4096:
+                self._advice.clear()
+            items = [self._advice_model(a, hits, lang) for a, hits in advice_for(self.kb, likely, level)]
+            self._advice[key] = items
+        return list(items)
 
     def _question_model(self, q: QuestionSpec, lang: str) -> Question:
         kb = self.kb

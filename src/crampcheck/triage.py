@@ -151,21 +151,33 @@ class Triage:
             for c, cond in kb.conditions.items()
         }
         self.rule_findings: frozenset[str] = frozenset().union(*(r.findings for r in self.rules))
+        # conditions at "doctor" or above that no de-escalation line can bring below it
+        self.always_doctor = frozenset(
+            c
+            for c, d in self.default.items()
+            if RANK[d] >= RANK["doctor"] and not any(RANK[x.level] < RANK["doctor"] for x in self.deescalate[c])
+        )
 
     def fired_rules(self, answers: Answers, age: int) -> list[CompiledRule]:
         fired = [r for r in self.rules if r.fn(answers, age) is True]
         suppressed = {s for r in fired for s in r.suppresses}
         return [r for r in fired if r.id not in suppressed]
 
-    def needs_doctor(self, conditions: tuple[str, ...], answers: Answers, age: int) -> list[bool]:
+    def levels(self, answers: Answers, age: int) -> ConditionLevels:
+        """Every condition's own level for these answers, each worked out when first asked for."""
+        return ConditionLevels(self, answers, age)
+
+    def needs_doctor(
+        self, conditions: tuple[str, ...], answers: Answers, age: int, levels: ConditionLevels | None = None
+    ) -> list[bool]:
         """For each condition: is its own level (given the answers) at least 'doctor'?"""
+        lv = levels if levels is not None else self.levels(answers, age)
         out = []
         for cid in conditions:
-            d = self.default[cid]
-            if RANK[d] >= RANK["doctor"] and not any(RANK[x.level] < RANK["doctor"] for x in self.deescalate[cid]):
+            if cid in self.always_doctor:
                 out.append(True)
             else:
-                out.append(RANK[self.condition_level(cid, answers, age)[0]] >= RANK["doctor"])
+                out.append(RANK[lv[cid][0]] >= RANK["doctor"])
         return out
 
     def condition_level(self, cid: str, answers: Answers, age: int) -> tuple[str, tuple[str, ...]]:
@@ -182,10 +194,16 @@ class Triage:
         return level, why
 
     def assess(
-        self, answers: Answers, age: int, ranked: list[tuple[str, float]], p_needs_doctor: float | None = None
+        self,
+        answers: Answers,
+        age: int,
+        ranked: list[tuple[str, float]],
+        p_needs_doctor: float | None = None,
+        levels: ConditionLevels | None = None,
     ) -> TriageResult:
         """Final level and reasons. ``ranked`` is (condition, probability), most likely first;
         ``p_needs_doctor`` the probability that some present cause needs at least a doctor."""
+        lv = levels if levels is not None else self.levels(answers, age)
         reasons: list[Reason] = []
         level = "self_care"
         if p_needs_doctor is not None and p_needs_doctor >= PROBABLY_NEEDS_DOCTOR:
@@ -198,7 +216,7 @@ class Triage:
         for k, (cid, p) in enumerate(ranked):
             if k > 0 and p < OTHER_DANGEROUS_THRESHOLD:
                 break
-            clevel, why = self.condition_level(cid, answers, age)
+            clevel, why = lv[cid]
             if k > 0 and RANK[clevel] < RANK["urgent"]:
                 continue
             reasons.append(Reason("condition", clevel, why, condition=cid))
@@ -222,4 +240,17 @@ class Triage:
                 for f in r.findings:
                     if answers.get(f) is None:
                         out[f] = max(out.get(f, 0), RANK[r.level])
+        return out
+
+
+class ConditionLevels(dict[str, tuple[str, tuple[str, ...]]]):
+    """condition -> (own level, findings that moved it) for one set of answers, filled on first use."""
+
+    def __init__(self, triage: Triage, answers: Answers, age: int) -> None:
+        super().__init__()
+        self._triage, self._answers, self._age = triage, answers, age
+
+    def __missing__(self, cid: str) -> tuple[str, tuple[str, ...]]:
+        out = self._triage.condition_level(cid, self._answers, self._age)
+        self[cid] = out
         return out

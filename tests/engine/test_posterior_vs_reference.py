@@ -67,7 +67,26 @@ def test_leave_one_out_equals_posterior_without_that_answer() -> None:
     loo = leave_one_out(net, CTX, post)
     for k, (j, _) in enumerate(post.obs):
         rest = {jj: v for jj, v in obs.items() if jj != j}
-        np.testing.assert_allclose(loo[:, k], posterior(net, CTX, rest).marginals, atol=1e-9)
+        # single precision by design (explanations are shown rounded to 0.1 percentage points)
+        np.testing.assert_allclose(loo[:, k], posterior(net, CTX, rest).marginals, atol=2e-6)
+
+
+def test_leave_one_out_with_an_answer_impossible_in_some_states() -> None:
+    """A link stated as P = 0 silences the finding's leak: "yes" is impossible in every state with that
+    condition (1/P infinite), and leaving that answer out must bring those states back."""
+    rng = np.random.default_rng(5)
+    stated, leak, prior = random_net(rng, 6, 5)
+    stated[:, 0] = np.nan
+    stated[2, 0] = 0.0
+    net = from_arrays(stated, leak, prior)
+    obs = {0: True, 1: False, 3: True}
+    post = posterior(net, CTX, obs)
+    assert post.marginals[2] < 1e-12
+    loo = leave_one_out(net, CTX, post)
+    for k, (j, _) in enumerate(post.obs):
+        rest = {jj: v for jj, v in obs.items() if jj != j}
+        np.testing.assert_allclose(loo[:, k], posterior(net, CTX, rest).marginals, atol=2e-6)
+    assert loo[2, 0] > 1e-3  # without the impossible answer, condition 2 is possible again
 
 
 def test_pgmpy_variable_elimination_agrees() -> None:
@@ -81,3 +100,23 @@ def test_pgmpy_variable_elimination_agrees() -> None:
     net = from_arrays(stated, leak, prior)
     ours = posterior(net, CTX, obs).marginals
     np.testing.assert_allclose(ours, pgmpy_marginals(stated, leak, prior, obs), atol=1e-9)
+
+
+def test_prob_any_and_state_sums_agree_with_membership_products() -> None:
+    """The fast paths (state bit masks; per-condition state lists; pruned bincount) against plain
+    membership-matrix products."""
+    from crampcheck.engine.posterior import prob_any, state_sums
+
+    rng = np.random.default_rng(21)
+    stated, leak, prior = random_net(rng, 9, 8)
+    net = from_arrays(stated, leak, prior, max_causes=3)
+    post = posterior(net, CTX, {0: True, 3: False, 4: True})
+    for flags in (np.zeros(9, bool), np.eye(9, dtype=bool)[4], rng.random(9) < 0.5, np.ones(9, bool)):
+        expect = float(post.weights[(net.member @ flags.astype(float)) > 0].sum())
+        assert prob_any(net, post, flags) == pytest.approx(expect, abs=1e-12)
+    full = post.weights @ net.member
+    np.testing.assert_allclose(state_sums(net, post.weights, np.arange(len(net.states))), full, atol=1e-12)
+    few = np.argsort(-post.weights)[:5]
+    np.testing.assert_allclose(
+        state_sums(net, post.weights, np.sort(few)), post.weights[few] @ net.member[few], atol=1e-12
+    )

@@ -89,6 +89,61 @@ class Network:
             self._tables[key] = t
         return t
 
+    def loglik_t(self, band: str, sex: str) -> Array:
+        """(2m, S) log P(answer | state): rows 0..m-1 for "no", rows m..2m-1 for "yes" (finding j answered
+        yes is row m + j), so the rows of any set of answers are one gather. Built once and cached."""
+        key = ("both", band, sex)
+        t = self._tables.get(key)
+        if t is None:
+            t = np.ascontiguousarray(np.vstack([self.log_p0_t(band, sex), self.log_p1_t(band, sex)]))
+            self._tables[key] = t
+        return t
+
+    def pinv32_t(self, band: str, sex: str) -> NDArray[np.float32]:
+        """(2m, S) 1 / P(answer | state) in single precision, rows as in :meth:`loglik_t` (inf where the
+        answer is impossible in that state). Leave-one-out explanations use it: dropping answer j divides
+        each state's weight by P(answer j | state). Cached like the others."""
+        key = ("pinv", band, sex)
+        t = self._tables.get(key)
+        if t is None:
+            with np.errstate(over="ignore"):
+                t = np.ascontiguousarray(np.exp(-self.loglik_t(band, sex)), dtype=np.float32)
+            t[self.loglik_t(band, sex) <= -1e4] = np.inf
+            self._tables[key] = t
+        return t
+
+    @property
+    def member_t32(self) -> NDArray[np.float32]:
+        """(n, S) membership, condition-major, single precision (cached)."""
+        t = self._tables.get("member_t32")
+        if t is None:
+            t = np.ascontiguousarray(self.member32.T)
+            self._tables["member_t32"] = t
+        return t  # type: ignore[no-any-return]
+
+    @property
+    def state_bits(self) -> NDArray[np.uint64] | None:
+        """(S,) each state's members as bits of one integer (None with more than 64 conditions); cached."""
+        if self.n > 64:
+            return None
+        t = self._tables.get("state_bits")
+        if t is None:
+            bit = np.append(np.left_shift(np.uint64(1), np.arange(self.n, dtype=np.uint64)), np.uint64(0))
+            t = np.bitwise_or.reduce(bit[self.states], axis=1)
+            self._tables["state_bits"] = t
+        return t  # type: ignore[no-any-return]
+
+    @property
+    def cond_states(self) -> NDArray[np.intp]:
+        """(n, K) the indices of the states containing each condition (every condition is in the same
+        number of enumerated states, so the table is rectangular); cached."""
+        t = self._tables.get("cond_states")
+        if t is None:
+            rows, cols = np.nonzero(self.member.T)
+            t = np.ascontiguousarray(cols.reshape(self.n, -1))
+            self._tables["cond_states"] = t
+        return t  # type: ignore[no-any-return]
+
     @property
     def n(self) -> int:
         return len(self.conditions)

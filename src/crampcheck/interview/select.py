@@ -60,7 +60,7 @@ def finding_values(net: Network, ctx: Context, post: Posterior, candidates: list
     keep = np.flatnonzero(w > KEEP_MASS)
     wk = (w[keep] / w[keep].sum()).astype(np.float32)
     cols = np.asarray(candidates, dtype=np.intp)
-    p0 = net.p0_t(age_band(ctx.age), ctx.sex)[cols][:, keep]  # (C, K_states) P(no | state)
+    p0 = net.p0_t(age_band(ctx.age), ctx.sex)[np.ix_(cols, keep)]  # (C, K_states) P(no | state)
     mem = net.member32[keep]  # (K_states, n)
     cur = (wk @ mem).astype(np.float64)  # (n,)
     wp0 = p0 * wk  # (C, K_states)
