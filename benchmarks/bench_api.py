@@ -1,5 +1,5 @@
 """HTTP throughput and latency of ``POST /v1/assess`` against the trivial ``GET /healthz``, measured in the
-same run: uvicorn in a second process on 127.0.0.1, Debian's ``wrk`` (Lua script for the POST bodies) as
+same run: ``crampcheck serve`` (uvicorn) in a second process on 127.0.0.1, Debian's ``wrk`` (Lua script for the POST bodies) as
 the load generator in a third, at a few concurrencies.
 
     .venv/bin/python benchmarks/bench_api.py [--duration 5] [--workers 1] [--conc 1,4,16,64]
@@ -119,11 +119,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "crampcheck.api.app:create_app",
+            str(Path(sys.executable).with_name("crampcheck")),
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",
@@ -132,8 +129,8 @@ def main() -> None:
             str(args.workers),
             "--log-level",
             "error",
-            "--no-access-log",
         ],
+        stdout=subprocess.DEVNULL,
         cwd=ROOT,
         env={**SERVER_ENV, **os.environ, "PYTHONUNBUFFERED": "1"},
     )

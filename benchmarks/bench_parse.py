@@ -96,8 +96,10 @@ def main() -> None:
     print(f"{'sentences':<42}{scores['en'].n:>10}{scores['zh'].n:>10}{scores['all'].n:>10}")
     for name in ("precision", "recall", "demographics"):
         vals = [getattr(scores[k], name) for k in ("en", "zh", "all")]
-        print(f"{name + ' (id and state must match)' if name != 'demographics' else 'age/sex accuracy':<42}"
-              + "".join(f"{v:>10.3f}" for v in vals))
+        print(
+            f"{name + ' (id and state must match)' if name != 'demographics' else 'age/sex accuracy':<42}"
+            + "".join(f"{v:>10.3f}" for v in vals)
+        )
     print(f"{'parse 300 words, median ms':<42}{parse_en:>10.3f}{parse_zh:>10.3f}")
     print(f"{'reference: spaCy tokenizer / jieba cut, ms':<42}{tok_en:>10.3f}{cut_zh:>10.3f}")
     print(f"{'ratio parse / reference':<42}{parse_en / tok_en:>10.1f}{parse_zh / cut_zh:>10.1f}")

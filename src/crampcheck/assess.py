@@ -40,8 +40,8 @@ from crampcheck.schema import (
     Triage,
     TriageReason,
 )
-from crampcheck.triage import Triage as TriageRules
 from crampcheck.triage import ConditionLevels, TriageResult
+from crampcheck.triage import Triage as TriageRules
 
 SHOW_CONDITIONS = 8
 EXPLAIN_CONDITIONS = 5

@@ -67,7 +67,7 @@ def test_correction_flips_a_misunderstood_finding() -> None:
         env={"COLUMNS": "150"},
     )
     assert r.exit_code == 0, r.output
-    result = json.loads(r.output[r.output.rindex("{\n  \"kb_version\"") :])
+    result = json.loads(r.output[r.output.rindex('{\n  "kb_version"') :])
     corrected = [a for a in result["answers"] if a["source"] == "correction"]
     assert len(corrected) == 1 and corrected[0]["state"] == "absent"
     assert any(a["source"] == "text" and a["state"] == "present" for a in result["answers"])

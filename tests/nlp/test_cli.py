@@ -43,7 +43,8 @@ def test_json_output() -> None:
 def test_jsonl_in_order(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(
-        "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in ["calf cramps", "手抽筋", "nothing here"]) + "\n",
+        "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in ["calf cramps", "手抽筋", "nothing here"])
+        + "\n",
         encoding="utf-8",
     )
     res = runner.invoke(app, ["parse", "--jsonl", str(src)])

@@ -11,7 +11,10 @@ from crampcheck.errors import InputError
 from crampcheck.nlp import MAX_CHARS, Mention, ParseResult, parse
 from crampcheck.nlp.lexicon import load_lexicon
 
-VOCAB_PATHS = [Path("/work/shared/spec/vocabulary.yaml"), Path(__file__).parents[2] / "src/crampcheck/knowledge/vocabulary.yaml"]
+VOCAB_PATHS = [
+    Path("/work/shared/spec/vocabulary.yaml"),
+    Path(__file__).parents[2] / "src/crampcheck/knowledge/vocabulary.yaml",
+]
 
 
 def states(text: str, lang: str | None = None) -> dict[str, str]:
@@ -174,7 +177,16 @@ def test_language_detection_and_override() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \n\t", "🙂🙂🙂", "\x00\x01\x02 calf \x1b[31m", "asdf qwer zxcv", "。。。！！！", "\ud800 lone surrogate", "a" * 5000],
+    [
+        "",
+        "   \n\t",
+        "🙂🙂🙂",
+        "\x00\x01\x02 calf \x1b[31m",
+        "asdf qwer zxcv",
+        "。。。！！！",
+        "\ud800 lone surrogate",
+        "a" * 5000,
+    ],
 )
 def test_robust_inputs_give_valid_results(text: str) -> None:
     r = parse(text)

@@ -17,7 +17,7 @@ def serve_command(
     # Concurrency comes from requests; a BLAS thread pool per request only fights over the cores.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    import uvicorn
+    from crampcheck.api.server import run
 
     if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
         typer.echo(f"error: unknown log level '{log_level}'; use error, warning, info or debug", err=True)
@@ -29,16 +29,7 @@ def serve_command(
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo("note: listening beyond this computer; put it behind HTTPS before others use it", err=True)
     try:
-        uvicorn.run(
-            "crampcheck.api.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-            proxy_headers=False,
-            server_header=False,
-        )
+        run(host, port, workers=workers, log_level=log_level)
     except OSError as e:
         typer.echo(f"error: cannot listen on {host}:{port}: {e.strerror or e}", err=True)
         raise typer.Exit(2) from None

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-
 from numpy.typing import NDArray
 
 from crampcheck.engine.network import Array, Network

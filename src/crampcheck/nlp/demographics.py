@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-_FEMALE_REL_EN = "mum|mom|mother|mummy|wife|daughter|grandma|grandmother|granny|nan|nana|sister|girlfriend|aunt|girl"
+_FEMALE_REL_EN = (
+    "mum|mom|mother|mummy|wife|daughter|grandma|grandmother|granny|nan|nana|sister|girlfriend|aunt|girl"
+)
 _MALE_REL_EN = "dad|father|daddy|husband|son|grandad|granddad|grandpa|grandfather|brother|boyfriend|uncle|boy"
-_NEUTRAL_REL_EN = "friend|partner|child|kid|teen|teenager|toddler|baby|neighbour|neighbor|patient|colleague|flatmate"
+_NEUTRAL_REL_EN = (
+    "friend|partner|child|kid|teen|teenager|toddler|baby|neighbour|neighbor|patient|colleague|flatmate"
+)
 _UNITS_EN = (
     r"weeks?|wks?|days?|months?|hours?|hrs?|minutes?|mins?|times?|%|kg|kgs|lbs?|km|miles?|mg|cm|degrees?|"
     r"pints?|units?|years? (?:ago|of|since)|am|pm|o'?clock|th|st|nd|rd"
@@ -16,13 +20,17 @@ _EN_AGE = [
     re.compile(r"\b(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|yr|y)\s*(?:-|\s)?\s*olds?\b", re.I),
     re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)", re.I),
     re.compile(
-        r"\b(?:i am|i'm|im|i’m|he's|she's|he is|she is|aged|age:?|at age)\s+(?:an?\s+)?(\d{1,3})\b(?!\s*(?:-|\s)?(?:" + _UNITS_EN + r")\b)",
+        r"\b(?:i am|i'm|im|i’m|he's|she's|he is|she is|aged|age:?|at age)\s+(?:an?\s+)?(\d{1,3})\b(?!\s*(?:-|\s)?(?:"
+        + _UNITS_EN
+        + r")\b)",
         re.I,
     ),
     re.compile(
         r"\b(?:my|our)\s+(?:\w+\s+)?(?:"
         + "|".join([_FEMALE_REL_EN, _MALE_REL_EN, _NEUTRAL_REL_EN])
-        + r")(?:\s*,|\s+is|\s+who\s+is|\s*\(|\s+aged)\s*(\d{1,3})\b(?!\s*(?:" + _UNITS_EN + r")\b)",
+        + r")(?:\s*,|\s+is|\s+who\s+is|\s*\(|\s+aged)\s*(\d{1,3})\b(?!\s*(?:"
+        + _UNITS_EN
+        + r")\b)",
         re.I,
     ),
     re.compile(r"\b(\d{1,3})\s*(?:m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I),
@@ -35,15 +43,17 @@ _EN_SELF_SEX = re.compile(
     r"(man|woman|male|female|guy|lady|girl|boy|mother|mum|mom|father|dad|grandmother|grandfather|wife|husband)\b",
     re.I,
 )
-_EN_AGE_SEX = re.compile(r"\b\d{1,3}\s*(?:-|\s)?(?:years?|yrs?)\s*(?:-|\s)?old\s+(man|woman|male|female|guy|lady|boy|girl)\b", re.I)
-_EN_LIST_SEX = re.compile(
-    r"\b(?:i'm|i am|im)\s+\d{1,3}\s*(?:,|and)\s*(?:an?\s+)?(male|female|man|woman)\b", re.I
+_EN_AGE_SEX = re.compile(
+    r"\b\d{1,3}\s*(?:-|\s)?(?:years?|yrs?)\s*(?:-|\s)?old\s+(man|woman|male|female|guy|lady|boy|girl)\b", re.I
 )
+_EN_LIST_SEX = re.compile(r"\b(?:i'm|i am|im)\s+\d{1,3}\s*(?:,|and)\s*(?:an?\s+)?(male|female|man|woman)\b", re.I)
 _EN_CODE_SEX = re.compile(r"\b\d{1,3}\s*(m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I)
 _EN_FEMALE_ONLY = re.compile(r"\b(?:pregnant|pregnancy|my period|periods|menopaus\w*|postpartum)\b", re.I)
 _EN_REL = re.compile(
     r"\b(?:my|our)\s+(?:\d{1,3}\s*(?:-|\s)?(?:years?|yrs?)\s*(?:-|\s)?old\s+)?(?:little\s+|elderly\s+|old\s+|teenage\s+)?("
-    + "|".join([_FEMALE_REL_EN, _MALE_REL_EN, _NEUTRAL_REL_EN, r"\d{1,3}\s*(?:-|\s)?(?:years?|yrs?)\s*(?:-|\s)?old"])
+    + "|".join(
+        [_FEMALE_REL_EN, _MALE_REL_EN, _NEUTRAL_REL_EN, r"\d{1,3}\s*(?:-|\s)?(?:years?|yrs?)\s*(?:-|\s)?old"]
+    )
     + r")\b",
     re.I,
 )
@@ -51,10 +61,16 @@ _EN_HE = re.compile(r"\b(?:he|him|his|he's|he'd|himself)\b", re.I)
 _EN_SHE = re.compile(r"\b(?:she|her|hers|she's|she'd|herself)\b", re.I)
 
 _ZH_NUM = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ZH_FEMALE_REL = "妈妈|我妈|母亲|老妈|老婆|妻子|媳妇|爱人|女儿|闺女|奶奶|外婆|姥姥|婆婆|姐姐|妹妹|女朋友|阿姨|老太太|女孩|姑娘"
-_ZH_MALE_REL = "爸爸|我爸|父亲|老爸|老公|丈夫|儿子|爷爷|外公|姥爷|公公|哥哥|弟弟|男朋友|叔叔|老头|老爷子|男孩|小伙子"
+_ZH_FEMALE_REL = (
+    "妈妈|我妈|母亲|老妈|老婆|妻子|媳妇|爱人|女儿|闺女|奶奶|外婆|姥姥|婆婆|姐姐|妹妹|女朋友|阿姨|老太太|女孩|姑娘"
+)
+_ZH_MALE_REL = (
+    "爸爸|我爸|父亲|老爸|老公|丈夫|儿子|爷爷|外公|姥爷|公公|哥哥|弟弟|男朋友|叔叔|老头|老爷子|男孩|小伙子"
+)
 _ZH_NEUTRAL_REL = "孩子|小孩|朋友|同事|邻居|病人|宝宝|老人"
-_ZH_AGE = re.compile(r"([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*(?:周岁|岁)(?!时|的时候|起|开始|那年|以前|之前|以后|左右时)")
+_ZH_AGE = re.compile(
+    r"([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*(?:周岁|岁)(?!时|的时候|起|开始|那年|以前|之前|以后|左右时)"
+)
 _ZH_AGE2 = re.compile(r"(?:今年|年龄|年纪)\s*[:：]?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})")
 _ZH_SELF_SEX = re.compile(
     r"(?:我是|本人|患者|性别)\s*[:：]?\s*(男|女)|(男性|女性|男士|女士)|(?:^|[，,。\s])(男|女)\s*[，,、\s]?\s*(?:\d{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
@@ -62,9 +78,13 @@ _ZH_SELF_SEX = re.compile(
 )
 _ZH_FEMALE_ONLY = re.compile(r"怀孕|孕期|孕\d|孕妇|月经|例假|绝经|更年期|产后|坐月子|哺乳")
 _ZH_REL = re.compile(
-    "(" + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL]) + r")(?:今年|已经|现在)?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
+    "("
+    + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL])
+    + r")(?:今年|已经|现在)?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
 )
-_ZH_REL_START = re.compile(r"^\s*(?:我(?:的|家)?)?(" + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL]) + ")")
+_ZH_REL_START = re.compile(
+    r"^\s*(?:我(?:的|家)?)?(" + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL]) + ")"
+)
 
 
 def _zh_number(s: str) -> int | None:

@@ -34,7 +34,7 @@ def normalise(text: str) -> str:
 
 
 def detect_lang(text: str) -> str:
-    """"zh" when Chinese characters carry the text (one character is about one word), else "en"."""
+    """ "zh" when Chinese characters carry the text (one character is about one word), else "en"."""
     cjk = len(_CJK.findall(text))
     if cjk == 0:
         return "en"

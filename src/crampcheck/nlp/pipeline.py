@@ -80,7 +80,9 @@ class EnglishPipeline:
                 names[name] = (term, literal)
                 parts.append(f"(?P<{name}>{rx})")
                 if finding_anchors is not None:
-                    finding_anchors = None if not term_anchors else finding_anchors + [f" {a} " for a in term_anchors]
+                    finding_anchors = (
+                        None if not term_anchors else finding_anchors + [f" {a} " for a in term_anchors]
+                    )
             body = "|".join(parts)
             self.patterns.append((re.compile(f"(?<![^ ])(?:{body})(?![^ ])"), names, finding_anchors))
         for kind in CUE_KINDS:
@@ -138,7 +140,12 @@ class EnglishPipeline:
         # the gap pieces carry their own leading space; a token after a gap needs one too
         out = ""
         for i, piece in enumerate(pieces):
-            if i and pieces[i - 1].startswith("(?: [^") and not piece.startswith(" ") and not piece.startswith("(?: ["):
+            if (
+                i
+                and pieces[i - 1].startswith("(?: [^")
+                and not piece.startswith(" ")
+                and not piece.startswith("(?: [")
+            ):
                 piece = " " + piece
             out += piece
         # keep the longest literal token as the anchor (any one must be present for a match)

@@ -49,7 +49,11 @@ def load_sentences(path: Path) -> list[dict[str, object]]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise AnswersFileError(f"{path} line {no}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not isinstance(row.get("findings"), dict):
+        if (
+            not isinstance(row, dict)
+            or not isinstance(row.get("text"), str)
+            or not isinstance(row.get("findings"), dict)
+        ):
             raise AnswersFileError(f"{path} line {no}: expected an object with 'text' and 'findings'")
         rows.append(row)
     return rows
