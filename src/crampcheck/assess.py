@@ -132,11 +132,11 @@ class Assessor:
             raised: list[Contribution] = []
             lowered: list[Contribution] = []
             if k < EXPLAIN_CONDITIONS:
-                for j, (fj, yes) in enumerate(st.post.obs):
+                deltas = p - loo[loo_rows[ci]]
+                for j in np.flatnonzero(np.abs(deltas) >= MIN_DELTA).tolist():
+                    fj, yes = st.post.obs[j]
                     fid = self.net.findings[fj]
-                    delta = float(p - loo[loo_rows[ci], j])
-                    if abs(delta) < MIN_DELTA:
-                        continue
+                    delta = float(deltas[j])
                     f = kb.findings[fid]
                     c = Contribution(
                         finding=fid,

@@ -28,6 +28,7 @@ from crampcheck.api.problems import (
     install_problem_handlers,
 )
 from crampcheck.assess import default_assessor
+from crampcheck.schema import AssessRequest
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,11 @@ def _custom_openapi(app: FastAPI) -> dict[str, Any]:
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas["FieldError"] = FieldError.model_json_schema()
     schemas["Problem"].pop("$defs", None)
+    if "AssessRequest" not in schemas:  # /v1/assess validates its body itself; document the model here
+        req = AssessRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in req.pop("$defs", {}).items():
+            schemas.setdefault(name, sub)
+        schemas["AssessRequest"] = req
     _document_ids(schemas)
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
