@@ -23,8 +23,20 @@ def main() -> None:
     pot = ROOT / "build" / "messages.pot"
     pot.parent.mkdir(exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-o", str(pot),
-         "--no-location", str(ROOT / "src/crampcheck")],
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "N_",
+            "-o",
+            str(pot),
+            "--no-location",
+            str(ROOT / "src/crampcheck"),
+        ],
         check=True,
         capture_output=True,
     )
