@@ -14,6 +14,7 @@ gather and a few vectorised operations (see :mod:`crampcheck.engine.posterior`).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,96 +54,90 @@ class Network:
     member32: NDArray[np.float32] = field(repr=False)  # the same in single precision (question scoring)
     _tables: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def _cached(self, key: Any, build: Callable[[], Any]) -> Any:
+        """The derived table under ``key``, built on first use and kept with the network."""
+        t = self._tables.get(key)
+        if t is None:
+            t = self._tables[key] = build()
+        return t
+
     def log_p0_t(self, band: str, sex: str) -> Array:
         """(m, S) log P(finding = no | state) for one age band and sex, built once and cached.
 
         Stored finding-major so that gathering the rows of the answered findings is a contiguous copy.
         """
-        key = (band, sex)
-        t = self._tables.get(key)
-        if t is None:
-            leak = self.leaks[key]
+
+        def build() -> Array:
             with np.errstate(divide="ignore"):
-                t = np.ascontiguousarray((self.A + np.log1p(-leak[None, :] * self.EB)).T)
-            t = np.maximum(t, -1e4)
-            self._tables[key] = t
-        return t
+                t = np.ascontiguousarray((self.A + np.log1p(-self.leaks[(band, sex)][None, :] * self.EB)).T)
+            return np.maximum(t, -1e4)
+
+        return self._cached((band, sex), build)  # type: ignore[no-any-return]
 
     def p0_t(self, band: str, sex: str) -> NDArray[np.float32]:
         """(m, S) P(finding = no | state) in single precision, for scoring questions (where six digits are
         plenty and half the memory traffic halves the time); cached like the others."""
-        key = ("p0", band, sex)
-        t = self._tables.get(key)
-        if t is None:
-            t = np.ascontiguousarray(np.exp(self.log_p0_t(band, sex)), dtype=np.float32)
-            self._tables[key] = t
-        return t
+        return self._cached(  # type: ignore[no-any-return]
+            ("p0", band, sex),
+            lambda: np.ascontiguousarray(np.exp(self.log_p0_t(band, sex)), dtype=np.float32),
+        )
 
     def log_p1_t(self, band: str, sex: str) -> Array:
         """(m, S) log P(finding = yes | state), the complement of :meth:`log_p0_t`, cached likewise."""
-        key = ("yes", band, sex)
-        t = self._tables.get(key)
-        if t is None:
+
+        def build() -> Array:
             with np.errstate(divide="ignore"):
                 t = np.log(-np.expm1(np.minimum(self.log_p0_t(band, sex), -1e-300)))
-            t = np.ascontiguousarray(np.maximum(t, -1e4))
-            self._tables[key] = t
-        return t
+            return np.ascontiguousarray(np.maximum(t, -1e4))
+
+        return self._cached(("yes", band, sex), build)  # type: ignore[no-any-return]
 
     def loglik_t(self, band: str, sex: str) -> Array:
         """(2m, S) log P(answer | state): rows 0..m-1 for "no", rows m..2m-1 for "yes" (finding j answered
         yes is row m + j), so the rows of any set of answers are one gather. Built once and cached."""
-        key = ("both", band, sex)
-        t = self._tables.get(key)
-        if t is None:
-            t = np.ascontiguousarray(np.vstack([self.log_p0_t(band, sex), self.log_p1_t(band, sex)]))
-            self._tables[key] = t
-        return t
+        return self._cached(  # type: ignore[no-any-return]
+            ("both", band, sex),
+            lambda: np.ascontiguousarray(np.vstack([self.log_p0_t(band, sex), self.log_p1_t(band, sex)])),
+        )
 
     def pinv32_t(self, band: str, sex: str) -> NDArray[np.float32]:
         """(2m, S) 1 / P(answer | state) in single precision, rows as in :meth:`loglik_t` (inf where the
         answer is impossible in that state). Leave-one-out explanations use it: dropping answer j divides
         each state's weight by P(answer j | state). Cached like the others."""
-        key = ("pinv", band, sex)
-        t = self._tables.get(key)
-        if t is None:
+
+        def build() -> NDArray[np.float32]:
+            ll = self.loglik_t(band, sex)
             with np.errstate(over="ignore"):
-                t = np.ascontiguousarray(np.exp(-self.loglik_t(band, sex)), dtype=np.float32)
-            t[self.loglik_t(band, sex) <= -1e4] = np.inf
-            self._tables[key] = t
-        return t
+                t = np.ascontiguousarray(np.exp(-ll), dtype=np.float32)
+            t[ll <= -1e4] = np.inf
+            return t
+
+        return self._cached(("pinv", band, sex), build)  # type: ignore[no-any-return]
 
     @property
     def member_t32(self) -> NDArray[np.float32]:
         """(n, S) membership, condition-major, single precision (cached)."""
-        t = self._tables.get("member_t32")
-        if t is None:
-            t = np.ascontiguousarray(self.member32.T)
-            self._tables["member_t32"] = t
-        return t  # type: ignore[no-any-return]
+        return self._cached("member_t32", lambda: np.ascontiguousarray(self.member32.T))  # type: ignore[no-any-return]
 
     @property
     def state_bits(self) -> NDArray[np.uint64] | None:
         """(S,) each state's members as bits of one integer (None with more than 64 conditions); cached."""
         if self.n > 64:
             return None
-        t = self._tables.get("state_bits")
-        if t is None:
+
+        def build() -> NDArray[np.uint64]:
             bit = np.append(np.left_shift(np.uint64(1), np.arange(self.n, dtype=np.uint64)), np.uint64(0))
-            t = np.bitwise_or.reduce(bit[self.states], axis=1)
-            self._tables["state_bits"] = t
-        return t  # type: ignore[no-any-return]
+            return np.bitwise_or.reduce(bit[self.states], axis=1)  # type: ignore[no-any-return]
+
+        return self._cached("state_bits", build)  # type: ignore[no-any-return]
 
     @property
     def cond_states(self) -> NDArray[np.intp]:
         """(n, K) the indices of the states containing each condition (every condition is in the same
         number of enumerated states, so the table is rectangular); cached."""
-        t = self._tables.get("cond_states")
-        if t is None:
-            rows, cols = np.nonzero(self.member.T)
-            t = np.ascontiguousarray(cols.reshape(self.n, -1))
-            self._tables["cond_states"] = t
-        return t  # type: ignore[no-any-return]
+        return self._cached(  # type: ignore[no-any-return]
+            "cond_states", lambda: np.ascontiguousarray(np.nonzero(self.member.T)[1].reshape(self.n, -1))
+        )
 
     @property
     def n(self) -> int:
