@@ -145,11 +145,6 @@ def finding_loglik(
     return table[np.ix_(picked, rows)]
 
 
-def total_loglik(net: Network, ctx: Context, cols: np.ndarray, yes: np.ndarray) -> Array:
-    """(S,) sum over the answers of log P(answer | state)."""
-    return np.asarray(finding_loglik(net, ctx, cols, yes).sum(axis=0))
-
-
 def ruled_out_by_constraints(net: Network, evidence: Mapping[int, bool]) -> set[int]:
     out: set[int] = set()
     for ci, fis in net.requires_any:
