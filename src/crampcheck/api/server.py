@@ -29,13 +29,14 @@ def bind_tcp_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(host: str, port: int, workers: int = 1, log_level: str = "warning") -> None:
-    """Serve the app until interrupted (raises OSError when the address cannot be used)."""
+def run(host: str, port: int, workers: int = 1, log_level: str = "warning", app: str = APP) -> None:
+    """Serve the app (``app``: the import string of an app factory) until interrupted (raises OSError when
+    the address cannot be used)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     config = uvicorn.Config(
-        APP,
+        app,
         factory=True,
         host=host,
         port=port,
