@@ -140,3 +140,26 @@ def test_explanations_say_what_raised_and_lowered(a: Assessor) -> None:
     assert top.id == "focal_hand_dystonia"
     assert any(c.finding == "during_specific_hand_task" and c.delta > 0 for c in top.raised_by)
     assert top.probability < 1.0  # never certain
+
+
+def test_reach_bounds_the_level_a_yes_can_bring(a: Assessor) -> None:
+    """The selector skips evaluating rules for a finding whose reach is not above the current level; the
+    reach must be an upper bound of what a "yes" can bring, for any answers and any top conditions."""
+    import random
+
+    from crampcheck.triage import RANK
+
+    sel = a.selector
+    rng = random.Random(7)
+    findings = list(a.kb.findings)
+    conditions = list(a.kb.conditions)
+    checked = 0
+    for _ in range(60):
+        answers: dict[str, bool | None] = {f: rng.choice([True, False, None]) for f in rng.sample(findings, 25)}
+        top = rng.sample(conditions, 3)
+        for f in findings:
+            reached = sel.level_if_yes(f, answers, rng.randint(5, 90), top)
+            assert reached <= max(sel.reach.get(f, -1), 0), f
+            checked += reached > 0
+    assert checked > 0  # some answers do raise the level, so the bound was really tested
+    assert max(sel.reach.values()) == RANK["emergency"]

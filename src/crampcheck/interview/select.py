@@ -99,6 +99,13 @@ class Selector:
         for k, r in enumerate(triage.rules):
             for f in r.findings:
                 self.rules_by_finding.setdefault(f, []).append(k)
+        # the highest level any rule, or any condition's escalation line, mentioning a finding can reach:
+        # a "yes" to it cannot raise the triage above that, so no need to evaluate them when it is not higher
+        self.reach: dict[str, int] = {}
+        lines = [line for c in triage.escalate for line in triage.escalate[c]]
+        for level, found in [(r.level, r.findings) for r in triage.rules] + [(x.level, x.findings) for x in lines]:
+            for f in found:
+                self.reach[f] = max(self.reach.get(f, -1), RANK[level])
 
     def eligible(self, q: QuestionSpec, age: int, sex: str) -> bool:
         if q.id == PREGNANCY:
@@ -183,8 +190,9 @@ class Selector:
         value: dict[str, float] = {}
         for k, f in enumerate(cand_f):
             risk = 0.0
-            if f in self.rules_by_finding or any(
-                f in line.findings for cid in top for line in self.triage.escalate[cid]
+            if self.reach.get(f, -1) > cur and (
+                f in self.rules_by_finding
+                or any(f in line.findings for cid in top for line in self.triage.escalate[cid])
             ):
                 gain = self.level_if_yes(f, answers, age, top) - cur
                 if gain > 0:
