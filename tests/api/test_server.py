@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from crampcheck.api.server import bind_tcp_socket
 from support.server import free_port, server_env
@@ -90,3 +91,17 @@ def test_serve_with_two_workers_answers(tmp_path: Path) -> None:
             proc.wait()
     out = proc.stdout.read().decode() if proc.stdout else ""
     assert f"serving on http://127.0.0.1:{port}/" in out
+
+
+def test_run_parses_http_in_c_on_asyncio_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker: uvicorn gets httptools and asyncio's loop (uvloop starves connections under load)."""
+    import uvicorn
+
+    seen: list[uvicorn.Config] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: seen.append(self.config))
+    from crampcheck.api.server import run
+
+    run("127.0.0.1", free_port(), workers=1)
+    (config,) = seen
+    assert config.http == "httptools" and config.loop == "asyncio"
+    assert config.factory and config.app == "crampcheck.api.app:create_app"
