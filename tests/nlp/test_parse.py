@@ -82,6 +82,11 @@ def test_one_mention_per_finding_and_firm_beats_uncertain() -> None:
         ("没有发烧，但是头晕", "dizziness_headache_nausea", "present"),
         ("我不喝牛奶", "low_dairy_calcium_diet", "present"),
         ("手指不由自主地蜷起来", "hand_posture_abnormal_task_only", "present"),
+        # a negation that reads both ways ("也没有", "都没有") negates what follows as well as what precedes
+        ("我也没有癫痫", "known_epilepsy", "absent"),
+        ("都没有发烧", "fever", "absent"),
+        ("发烧也没有", "fever", "absent"),
+        ("也没有发烧，但是腿抽筋", "site_calf", "present"),
     ],
 )
 def test_negation_and_hedging(text: str, finding: str, state: str) -> None:

@@ -45,6 +45,6 @@ def metrics(outcomes: list[Outcome], mode: str) -> dict[str, object]:
         "triage_safe": share([triage_rank(o.triage) >= triage_rank(o.gold_triage) for o in outcomes]),
         "over_triage": share([triage_rank(o.triage) > triage_rank(o.gold_triage) for o in outcomes]),
         "emergency_recall": share([o.triage == "emergency" for o in emerg]) if emerg else None,
-        "median_turns": float(np.percentile(turns, 50)) if turns and mode != "facts" else None,
-        "p90_turns": float(np.percentile(turns, 90)) if turns and mode != "facts" else None,
+        "median_turns": round(float(np.percentile(turns, 50)), 4) if turns and mode != "facts" else None,
+        "p90_turns": round(float(np.percentile(turns, 90)), 4) if turns and mode != "facts" else None,
     }

@@ -48,13 +48,21 @@ class CueHit:
 
 
 def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
-    """Longest cue wins among overlapping ones; pseudo-triggers are then dropped (they only hide)."""
+    """Longest cue wins among overlapping ones; pseudo-triggers are then dropped (they only hide).
+
+    A negation read both ways keeps both readings: in "也没有发烧" the longer post-trigger "也没有" (for
+    "肿也没有") must not hide the pre-trigger "没有" that negates what follows."""
     by_sent: dict[int, list[CueHit]] = {}
     for cue in sorted(cues, key=lambda c: (-(c.end_u - c.start_u), c.start_u)):
         kept = by_sent.setdefault(cue.sent, [])
-        if not any(c.start_u < cue.end_u and cue.start_u < c.end_u for c in kept):
+        if not any(c.start_u < cue.end_u and cue.start_u < c.end_u and not _both_ways(c, cue) for c in kept):
             kept.append(cue)
     return [c for kept in by_sent.values() for c in kept if c.kind != "pseudo"]
+
+
+def _both_ways(a: CueHit, b: CueHit) -> bool:
+    """Two overlapping negation cues that reach in opposite directions."""
+    return {a.kind, b.kind} == {"neg_pre", "neg_post"}
 
 
 def resolve(
