@@ -128,3 +128,29 @@ def test_error_templates_keep_the_english_text_and_translate() -> None:
     broken = AnswersFileError(N_("{path}: file not found"), path="x.json")
     assert broken.localized(lambda s: "{nope}") == "x.json: file not found"
     assert AnswersFileError("{kind}", kind=Term("finding")).localized(translator("zh")) == "症状或情况"
+
+
+def _help(args: list[str], locale: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LC_ALL": locale, "LANG": locale, "COLUMNS": "200"}
+    cmd = [sys.executable, "-c", "from crampcheck.cli.main import main; main()", *args, "--help"]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@pytest.mark.parametrize("args", [[], ["assess"], ["diary", "add"], ["kb", "check"]])
+def test_help_screens_follow_a_chinese_locale(args: list[str]) -> None:
+    zh = _help(args, "zh_CN.UTF-8")
+    en = _help(args, "C.UTF-8")
+    _ = translator("zh")
+    assert "显示本帮助信息并退出" in zh and "Show this message and exit" not in zh
+    assert _("Options") in zh and "╭─ Options" not in zh
+    assert "Show this message and exit" in en and not _has_cjk(en)
+    if args == ["assess"]:
+        assert _("Age in whole years (1-110).") in zh and "Age in whole years" in en
+    if args == ["diary", "add"]:
+        assert "[默认：5]" in zh and "[default: 5]" in en

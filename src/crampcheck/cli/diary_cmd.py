@@ -38,13 +38,13 @@ _WORDS = (
 )  # fmt: skip
 
 diary_app = typer.Typer(
-    help="Keep a cramp diary, find your personal triggers, and make a report for your doctor.",
+    help=N_("Keep a cramp diary, find your personal triggers, and make a report for your doctor."),
     no_args_is_help=True,
 )
 
 
 LangOption = Annotated[
-    str | None, typer.Option("--lang", help="language of the messages: en or zh (default: from the locale)")
+    str | None, typer.Option("--lang", help=N_("language of the messages: en or zh (default: from the locale)"))
 ]
 
 
@@ -107,7 +107,7 @@ def _session(ctx: typer.Context) -> Iterator[tuple[Session, int]]:
 @diary_app.callback()
 def _main(
     ctx: typer.Context,
-    user: Annotated[str | None, typer.Option(help="whose diary (default: the local user)")] = None,
+    user: Annotated[str | None, typer.Option(help=N_("whose diary (default: the local user)"))] = None,
     lang: LangOption = None,
 ) -> None:
     language = _check_lang(lang, default_lang())
@@ -145,16 +145,16 @@ def _parse_day(value: str | None, _: Translate) -> dt.date:
 # ---- episodes ---------------------------------------------------------------------------------
 
 
-@diary_app.command()
+@diary_app.command(help=N_("Record a cramp."))
 def add(
     ctx: typer.Context,
-    muscle: Annotated[str, typer.Argument(help="hand, forearm, calf, foot, thigh, trunk, jaw_face, other")],
-    severity: Annotated[int, typer.Option("--severity", "-s", help="0 (none) to 10 (worst)")] = 5,
-    when: Annotated[str | None, typer.Option(help="start time, e.g. 2024-05-01T03:10 (default: now)")] = None,
-    duration: Annotated[int | None, typer.Option(help="how long, in seconds")] = None,
-    side: Annotated[str | None, typer.Option(help="left, right or both")] = None,
-    activity: Annotated[str | None, typer.Option(help="what you were doing")] = None,
-    relief: Annotated[str | None, typer.Option(help="what relieved it")] = None,
+    muscle: Annotated[str, typer.Argument(help=N_("hand, forearm, calf, foot, thigh, trunk, jaw_face, other"))],
+    severity: Annotated[int, typer.Option("--severity", "-s", help=N_("0 (none) to 10 (worst)"))] = 5,
+    when: Annotated[str | None, typer.Option(help=N_("start time, e.g. 2024-05-01T03:10 (default: now)"))] = None,
+    duration: Annotated[int | None, typer.Option(help=N_("how long, in seconds"))] = None,
+    side: Annotated[str | None, typer.Option(help=N_("left, right or both"))] = None,
+    activity: Annotated[str | None, typer.Option(help=N_("what you were doing"))] = None,
+    relief: Annotated[str | None, typer.Option(help=N_("what relieved it"))] = None,
     note: Annotated[str | None, typer.Option()] = None,
     lang: LangOption = None,
 ) -> None:
@@ -188,11 +188,11 @@ def add(
     )
 
 
-@diary_app.command("list")
+@diary_app.command("list", help=N_("List recent cramps."))
 def list_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help="how many, newest first")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    limit: Annotated[int, typer.Option(help=N_("how many, newest first"))] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("print JSON"))] = False,
     lang: LangOption = None,
 ) -> None:
     """List recent cramps."""
@@ -225,10 +225,10 @@ def list_(
     _console().print(table)
 
 
-@diary_app.command()
+@diary_app.command(help=N_("Change fields of a recorded cramp."))
 def edit(
     ctx: typer.Context,
-    episode_id: Annotated[int, typer.Argument(help="the episode's id (see `diary list`)")],
+    episode_id: Annotated[int, typer.Argument(help=N_("the episode's id (see `diary list`)"))],
     muscle: Annotated[str | None, typer.Option()] = None,
     severity: Annotated[int | None, typer.Option("--severity", "-s")] = None,
     when: Annotated[str | None, typer.Option()] = None,
@@ -268,10 +268,10 @@ def edit(
     _console().print(_("updated episode {id}").format(id=saved.id))
 
 
-@diary_app.command()
+@diary_app.command(help=N_("Delete a recorded cramp."))
 def delete(
     ctx: typer.Context,
-    episode_id: Annotated[int, typer.Argument(help="the episode's id (see `diary list`)")],
+    episode_id: Annotated[int, typer.Argument(help=N_("the episode's id (see `diary list`)"))],
     lang: LangOption = None,
 ) -> None:
     """Delete a recorded cramp."""
@@ -286,20 +286,24 @@ def delete(
 # ---- daily exposures --------------------------------------------------------------------------
 
 
-@diary_app.command()
+@diary_app.command(
+    help=N_("Record what a day was like (exercise, sleep, fluids, ...); replaces that day's record.")
+)
 def day(
     ctx: typer.Context,
-    date: Annotated[str | None, typer.Argument(help="the day, e.g. 2024-05-01 (default: today)")] = None,
-    exercise: Annotated[str | None, typer.Option(help="exercise intensity: none, light, moderate, hard")] = None,
+    date: Annotated[str | None, typer.Argument(help=N_("the day, e.g. 2024-05-01 (default: today)"))] = None,
+    exercise: Annotated[
+        str | None, typer.Option(help=N_("exercise intensity: none, light, moderate, hard"))
+    ] = None,
     exercise_minutes: Annotated[float | None, typer.Option()] = None,
-    sleep: Annotated[float | None, typer.Option(help="hours slept the night before")] = None,
-    fluids: Annotated[float | None, typer.Option(help="litres drunk")] = None,
-    alcohol: Annotated[float | None, typer.Option(help="units of alcohol")] = None,
-    caffeine: Annotated[float | None, typer.Option(help="mg of caffeine (a coffee is about 90)")] = None,
-    cold: Annotated[bool | None, typer.Option("--cold/--no-cold", help="exposed to cold")] = None,
-    hand_use: Annotated[float | None, typer.Option(help="hours of typing, writing or gripping")] = None,
-    medicine: Annotated[list[str] | None, typer.Option(help="a medicine taken (repeat for several)")] = None,
-    cycle: Annotated[str | None, typer.Option(help="menstruation, follicular, ovulation, luteal")] = None,
+    sleep: Annotated[float | None, typer.Option(help=N_("hours slept the night before"))] = None,
+    fluids: Annotated[float | None, typer.Option(help=N_("litres drunk"))] = None,
+    alcohol: Annotated[float | None, typer.Option(help=N_("units of alcohol"))] = None,
+    caffeine: Annotated[float | None, typer.Option(help=N_("mg of caffeine (a coffee is about 90)"))] = None,
+    cold: Annotated[bool | None, typer.Option("--cold/--no-cold", help=N_("exposed to cold"))] = None,
+    hand_use: Annotated[float | None, typer.Option(help=N_("hours of typing, writing or gripping"))] = None,
+    medicine: Annotated[list[str] | None, typer.Option(help=N_("a medicine taken (repeat for several)"))] = None,
+    cycle: Annotated[str | None, typer.Option(help=N_("menstruation, follicular, ovulation, luteal"))] = None,
     pregnant: Annotated[bool | None, typer.Option("--pregnant/--not-pregnant")] = None,
     note: Annotated[str | None, typer.Option()] = None,
     lang: LangOption = None,
@@ -335,10 +339,10 @@ def day(
 # ---- files ------------------------------------------------------------------------------------
 
 
-@diary_app.command("import")
+@diary_app.command("import", help=N_("Import a CSV file: all rows or none."))
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="an episodes or exposures CSV (told apart by the header)")],
+    path: Annotated[Path, typer.Argument(help=N_("an episodes or exposures CSV (told apart by the header)"))],
     lang: LangOption = None,
 ) -> None:
     """Import a CSV file: all rows or none."""
@@ -354,11 +358,11 @@ def import_(
     )
 
 
-@diary_app.command()
+@diary_app.command(help=N_("Export episodes or exposures as CSV."))
 def export(
     ctx: typer.Context,
-    path: Annotated[Path | None, typer.Argument(help="output file (default: standard output)")] = None,
-    kind: Annotated[str, typer.Option(help="episodes or exposures")] = "episodes",
+    path: Annotated[Path | None, typer.Argument(help=N_("output file (default: standard output)"))] = None,
+    kind: Annotated[str, typer.Option(help=N_("episodes or exposures"))] = "episodes",
     lang: LangOption = None,
 ) -> None:
     """Export episodes or exposures as CSV."""
@@ -379,12 +383,12 @@ def export(
 # ---- analysis ---------------------------------------------------------------------------------
 
 
-@diary_app.command()
+@diary_app.command(help=N_("Summarise the diary and look for personal triggers."))
 def stats(
     ctx: typer.Context,
     lang: LangOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-    charts: Annotated[Path | None, typer.Option(help="also draw the charts (PNG) into this folder")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("print JSON"))] = False,
+    charts: Annotated[Path | None, typer.Option(help=N_("also draw the charts (PNG) into this folder"))] = None,
 ) -> None:
     """Summarise the diary and look for personal triggers."""
     from crampcheck.diary import service
@@ -443,10 +447,10 @@ def stats(
         con.print("\n" + _("Charts: {files}").format(files=", ".join(str(f) for f in files)))
 
 
-@diary_app.command()
+@diary_app.command(help=N_("Write a report for your doctor (PDF or HTML), in the language of --lang."))
 def report(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Argument(help="output file: .pdf or .html")],
+    out: Annotated[Path, typer.Argument(help=N_("output file: .pdf or .html"))],
     lang: LangOption = None,
 ) -> None:
     """Write a report for your doctor (PDF or HTML), in the language of --lang."""
@@ -468,10 +472,10 @@ def report(
     _console().print(_("wrote {path}").format(path=out))
 
 
-@diary_app.command()
+@diary_app.command(help=N_("Export the diary and latest assessment as a FHIR R4 Bundle (JSON)."))
 def fhir(
     ctx: typer.Context,
-    out: Annotated[Path | None, typer.Argument(help="output .json file (default: standard output)")] = None,
+    out: Annotated[Path | None, typer.Argument(help=N_("output .json file (default: standard output)"))] = None,
     lang: LangOption = None,
 ) -> None:
     """Export the diary and latest assessment as a FHIR R4 Bundle (JSON)."""
@@ -488,10 +492,14 @@ def fhir(
     _console().print(_("wrote {path}").format(path=out))
 
 
-@diary_app.command("save-assessment")
+@diary_app.command(
+    "save-assessment", help=N_("Save an assessment result in the diary (it goes into the doctor report).")
+)
 def save_assessment(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="an assessment JSON (as printed by `crampcheck assess --json`)")],
+    path: Annotated[
+        Path, typer.Argument(help=N_("an assessment JSON (as printed by `crampcheck assess --json`)"))
+    ],
     lang: LangOption = None,
 ) -> None:
     """Save an assessment result in the diary (it goes into the doctor report)."""
@@ -519,10 +527,10 @@ def save_assessment(
     )
 
 
-@diary_app.command()
+@diary_app.command(help=N_("Issue a new API bearer token for a user (shown once; the old token stops working)."))
 def token(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="the user to issue an API token for")],
+    name: Annotated[str, typer.Argument(help=N_("the user to issue an API token for"))],
     lang: LangOption = None,
 ) -> None:
     """Issue a new API bearer token for a user (shown once; the old token stops working)."""

@@ -19,12 +19,12 @@ from crampcheck.i18n import default_lang, translator
 
 app = typer.Typer(
     name="crampcheck",
-    help="Why do my muscles cramp, and what should I do? Information, not a diagnosis.",
+    help=N_("Why do my muscles cramp, and what should I do? Information, not a diagnosis."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-kb_app = typer.Typer(help="Check and inspect the knowledge base.", no_args_is_help=True)
+kb_app = typer.Typer(help=N_("Check and inspect the knowledge base."), no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
 console = Console()
@@ -82,16 +82,21 @@ def _read_answers_file(path: Path) -> dict[str, Any]:
     return data
 
 
-@app.command("assess")
+@app.command(
+    "assess",
+    help=N_("Run the interview in the terminal (or assess an answers file) and print causes, triage and advice."),
+)
 def assess_cmd(
-    text: str | None = typer.Argument(None, help="Describe your cramps in your own words (English or Chinese)."),
-    answers: Path | None = typer.Option(
-        None, "--answers", help="JSON file with age, sex and answers: no questions."
+    text: str | None = typer.Argument(
+        None, help=N_("Describe your cramps in your own words (English or Chinese).")
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
-    lang: str | None = typer.Option(None, "--lang", help="en or zh (default: from the locale)."),
-    age: int | None = typer.Option(None, "--age", help="Age in whole years (1-110)."),
-    sex: str | None = typer.Option(None, "--sex", help="female or male."),
+    answers: Path | None = typer.Option(
+        None, "--answers", help=N_("JSON file with age, sex and answers: no questions.")
+    ),
+    json_out: bool = typer.Option(False, "--json", help=N_("Print the result as JSON.")),
+    lang: str | None = typer.Option(None, "--lang", help=N_("en or zh (default: from the locale).")),
+    age: int | None = typer.Option(None, "--age", help=N_("Age in whole years (1-110).")),
+    sex: str | None = typer.Option(None, "--sex", help=N_("female or male.")),
 ) -> None:
     """Run the interview in the terminal (or assess an answers file) and print causes, triage and advice."""
     from pydantic import ValidationError
@@ -136,9 +141,12 @@ def assess_cmd(
 
 
 # --- explain ------------------------------------------------------------------------------------------
-@app.command("explain")
+@app.command(
+    "explain",
+    help=N_("Show what the knowledge base holds about one condition: text, numbers, triage, advice, sources."),
+)
 def explain_cmd(
-    condition: str = typer.Argument(..., help="A condition id, e.g. nocturnal_leg_cramps."),
+    condition: str = typer.Argument(..., help=N_("A condition id, e.g. nocturnal_leg_cramps.")),
     lang: str | None = typer.Option(None, "--lang"),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -202,10 +210,12 @@ def explain_cmd(
 
 
 # --- kb check -----------------------------------------------------------------------------------------
-@kb_app.command("check")
+@kb_app.command(
+    "check", help=N_("Validate every knowledge file and report each problem with its file and location.")
+)
 def kb_check_cmd(
-    path: Path | None = typer.Argument(None, help="A knowledge directory (default: the shipped one)."),
-    strict: bool = typer.Option(True, "--strict/--no-strict", help="Treat warnings as failures."),
+    path: Path | None = typer.Argument(None, help=N_("A knowledge directory (default: the shipped one).")),
+    strict: bool = typer.Option(True, "--strict/--no-strict", help=N_("Treat warnings as failures.")),
 ) -> None:
     """Validate every knowledge file and report each problem with its file and location."""
     from crampcheck.kb.check import check
@@ -225,11 +235,11 @@ def kb_check_cmd(
 
 
 # --- eval ---------------------------------------------------------------------------------------------
-@app.command("eval")
+@app.command("eval", help=N_("Run a vignette set and print the metrics; the last line is one JSON object."))
 def eval_cmd(
-    file: Path = typer.Argument(..., help="Vignettes in JSON Lines (shared/spec/evaluation.md)."),
-    mode: str = typer.Option("interview", "--mode", help="interview, text or facts."),
-    details: bool = typer.Option(False, "--details", help="Also list every vignette's outcome."),
+    file: Path = typer.Argument(..., help=N_("Vignettes in JSON Lines (shared/spec/evaluation.md).")),
+    mode: str = typer.Option("interview", "--mode", help=N_("interview, text or facts.")),
+    details: bool = typer.Option(False, "--details", help=N_("Also list every vignette's outcome.")),
 ) -> None:
     """Run a vignette set and print the metrics; the last line is one JSON object."""
     from rich.table import Table
@@ -283,21 +293,23 @@ def _register_optional() -> None:
     try:
         from crampcheck.cli.parse_cmd import parse_command
 
-        app.command("parse", help="Show what crampcheck understands in a free-text description.")(parse_command)
+        app.command("parse", help=N_("Show what crampcheck understands in a free-text description."))(
+            parse_command
+        )
     except ImportError:  # pragma: no cover - module not present
         pass
     try:
         from crampcheck.cli.diary_cmd import diary_app
 
         app.add_typer(
-            diary_app, name="diary", help="Cramp diary: log episodes and daily exposures, find triggers."
+            diary_app, name="diary", help=N_("Cramp diary: log episodes and daily exposures, find triggers.")
         )
     except ImportError:  # pragma: no cover
         pass
     try:
         from crampcheck.cli.serve_cmd import serve_command
 
-        app.command("serve", help="Start the web app and HTTP API on localhost.")(serve_command)
+        app.command("serve", help=N_("Start the web app and HTTP API on localhost."))(serve_command)
     except ImportError:  # pragma: no cover
         pass
 
@@ -305,12 +317,64 @@ def _register_optional() -> None:
 _register_optional()
 
 
+# Typer's own labels in help screens (typer.rich_utils) and click's --help text, marked for translation
+_TYPER_LABELS = (
+    ("ARGUMENTS_PANEL_TITLE", N_("Arguments")),
+    ("OPTIONS_PANEL_TITLE", N_("Options")),
+    ("COMMANDS_PANEL_TITLE", N_("Commands")),
+    ("ERRORS_PANEL_TITLE", N_("Error")),
+    ("DEFAULT_STRING", N_("[default: {}]")),
+    ("REQUIRED_LONG_STRING", N_("[required]")),
+)
+HELP_OPTION_TEXT = N_("Show this message and exit.")
+
+
+def localized_command(lang: str) -> Any:
+    """The command tree with every help text (ours, and Typer's panel titles and labels) in ``lang``.
+
+    Help texts are marked with ``N_`` where they are written, so the translation tool extracts them; they are
+    translated here, once, when the command line starts in a Chinese locale.
+    Returns Typer's (click) command, typed loosely: Typer 0.29 vendors click as a private module.
+    """
+    cmd = typer.main.get_command(app)
+    if lang == "en":
+        return cmd
+    _ = translator(lang)
+    from typer import rich_utils
+
+    for name, text in _TYPER_LABELS:
+        setattr(rich_utils, name, _(text))
+
+    def walk(c: Any) -> None:
+        if c.help:
+            c.help = _(c.help)
+        if c.short_help:
+            c.short_help = _(c.short_help)
+        for p in c.params:
+            if getattr(p, "help", None):
+                p.help = _(p.help)
+        plain = c.get_help_option
+
+        def help_option(ctx: Any, plain: Any = plain) -> Any:
+            opt = plain(ctx)
+            if opt is not None:
+                opt.help = _(HELP_OPTION_TEXT)
+            return opt
+
+        c.get_help_option = help_option
+        for sub in getattr(c, "commands", {}).values():
+            walk(sub)
+
+    walk(cmd)
+    return cmd
+
+
 def main() -> None:
     from crampcheck.runtime import configure_runtime
 
     configure_runtime()
     try:
-        app()
+        localized_command(default_lang())(prog_name="crampcheck")
     except CrampcheckError as e:  # pragma: no cover - commands catch their own
         err_console.print(f"[red]error:[/red] {e.localized(translator(default_lang()))}")
         sys.exit(2)

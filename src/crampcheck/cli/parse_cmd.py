@@ -91,12 +91,14 @@ def _run_jsonl(path: Path, lang: str | None, _: Translate) -> None:
 
 
 def parse_command(
-    text: str | None = typer.Argument(None, help="The description to read (English or Chinese)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+    text: str | None = typer.Argument(None, help=N_("The description to read (English or Chinese).")),
+    json_out: bool = typer.Option(False, "--json", help=N_("Print one JSON object instead of a table.")),
     jsonl: Path | None = typer.Option(
-        None, "--jsonl", help="Read JSON Lines with a 'text' field; write one result object per line, in order."
+        None,
+        "--jsonl",
+        help=N_("Read JSON Lines with a 'text' field; write one result object per line, in order."),
     ),
-    lang: str | None = typer.Option(None, "--lang", help="'en' or 'zh'; detected when omitted."),
+    lang: str | None = typer.Option(None, "--lang", help=N_("'en' or 'zh'; detected when omitted.")),
 ) -> None:
     """Show which findings, age and sex the parser understands in a free-text description.
 

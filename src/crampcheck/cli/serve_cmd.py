@@ -6,12 +6,16 @@ import os
 
 import typer
 
+from crampcheck.errors import N_
+
 
 def serve_command(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this computer only)."),
-    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
-    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (one per CPU core)."),
-    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level: info, warning, error."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help=N_("Address to listen on (default: this computer only).")
+    ),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help=N_("TCP port.")),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help=N_("Worker processes (one per CPU core).")),
+    log_level: str = typer.Option("warning", "--log-level", help=N_("uvicorn log level: info, warning, error.")),
 ) -> None:
     """Serve the web app and the HTTP API (docs at /docs). Information, not a diagnosis."""
     # Concurrency comes from requests; a BLAS thread pool per request only fights over the cores.
