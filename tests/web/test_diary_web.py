@@ -315,8 +315,55 @@ def test_from_another_computer_the_diary_explains_itself(app: Any, data_dir: Pat
     with TestClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
         r = remote.get("/diary")
         assert r.status_code == 401 and "The diary is not available here" in r.text
+        assert 'href="/diary/signin?lang=en"' in r.text
         assert remote.post("/diary/episodes", data=EPISODE).status_code == 401
     assert stored_episodes() == []
+
+
+def _issue(name: str) -> str:
+    with open_database().session() as s:
+        return service.issue_token(session=s, name=name)
+
+
+def test_signing_in_with_a_token_opens_that_persons_diary(app: Any, data_dir: Path) -> None:
+    token = _issue("alice")
+    with TestClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
+        page = remote.get("/diary/signin?lang=zh")
+        assert page.status_code == 200 and "登录您的日记" in page.text and 'type="password"' in page.text
+        assert 'href="/diary/signin?lang=en"' in page.text  # the language switch stays on this page
+        wrong = remote.post("/diary/signin", data={"lang": "en", "token": "not-a-token"})
+        assert wrong.status_code == 401 and "This token is not known" in wrong.text
+        assert "crampcheck_diary" not in remote.cookies
+        assert remote.post("/diary/signin", data={"lang": "en", "token": ""}).status_code == 401
+
+        r = remote.post("/diary/signin", data={"lang": "en", "token": token}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/diary?lang=en"
+        cookie = r.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
+        diary = remote.get("/diary?lang=en")
+        assert diary.status_code == 200 and 'id="signout-button"' in diary.text
+        assert remote.post("/diary/episodes", data=EPISODE, follow_redirects=False).status_code == 303
+        api = remote.get("/v1/diary/episodes")  # the links of the page (report, FHIR, CSV) work too
+        assert api.status_code == 200 and len(api.json()) == 1
+
+        out = remote.post("/diary/signout", data={"lang": "en"}, follow_redirects=False)
+        assert out.status_code == 303
+        assert remote.get("/diary").status_code == 401
+    assert stored_episodes() == []  # the episode is Alice's, not the local user's
+    with open_database().session() as s:
+        alice = service.ensure_user(session=s, name="alice").id
+        assert len(service.list_episodes(session=s, user_id=alice)) == 1
+
+
+def test_a_token_that_no_longer_works_is_forgotten(app: Any, data_dir: Path) -> None:
+    old = _issue("bob")
+    with TestClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
+        remote.post("/diary/signin", data={"lang": "en", "token": old})
+        assert remote.get("/diary").status_code == 200
+        _issue("bob")  # a new token: the old one stops working
+        r = remote.get("/diary")
+        assert r.status_code == 401 and "Sign in with your diary token" in r.text
+        assert "crampcheck_diary" not in remote.cookies
 
 
 # ---- in the browser ---------------------------------------------------------------------------------
@@ -461,6 +508,13 @@ def test_diary_accessibility_axe(browser, diary_server, lang: str) -> None:  # t
     page.click("#save-episode")
     page.wait_for_selector("#muscle-err")
     run_axe(page, f"diary-errors-{lang}")
+    # the sign-in page, with a wrong token's message
+    page.goto(f"{diary_server}/diary/signin?lang={lang}")
+    page.fill("#token", "not-a-token")
+    page.click("#signin-button")
+    page.wait_for_selector("#token-error")
+    run_axe(page, f"diary-signin-{lang}")
+    shot(page, f"20-diary-signin-{lang}")
     ctx.close()
 
 

@@ -1,7 +1,7 @@
 """The diary HTTP API: ``router = APIRouter(prefix="/v1/diary")`` over :mod:`crampcheck.diary.service`.
 
 Authentication: ``Authorization: Bearer <token>`` (issue one with ``crampcheck diary token NAME``;
-only its sha256 is stored). When ``CRAMPCHECK_LOCAL_NO_TOKEN`` is on (the default with the embedded
+only its sha256 is stored), or the same token in the web diary's sign-in cookie. When ``CRAMPCHECK_LOCAL_NO_TOKEN`` is on (the default with the embedded
 SQLite database), a request from a loopback address that carries no token and no proxy header acts
 as the single local user. Every query is scoped to the caller, so a request can never read, change
 or delete another user's entries: another user's entry is simply "not found".
@@ -40,6 +40,9 @@ from crampcheck.storage.db import open_database
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+# The web diary's sign-in cookie: the user's own bearer token, HttpOnly and SameSite=Strict (so no other site
+# can make a browser send it), set by the sign-in page (crampcheck.web.diary_views).
+TOKEN_COOKIE = "crampcheck_diary"
 T_AUTH = "urn:crampcheck:problem:unauthorized"
 T_NOT_FOUND = "urn:crampcheck:problem:not-found"
 T_CONFLICT = "urn:crampcheck:problem:conflict"
@@ -122,12 +125,16 @@ def current_user(
     session: SessionDep,
     authorization: Annotated[str | None, Header(description="Bearer <token>")] = None,
 ) -> int:
-    """The caller's user id, from the bearer token (or the local user on loopback, if allowed)."""
+    """The caller's user id: from the bearer token, else the web sign-in cookie, else (on loopback, if allowed)
+    the local user."""
     if authorization:
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("the Authorization header must be 'Bearer <token>'")
         return service.user_for_token(session=session, token=token.strip()).id
+    cookie = request.cookies.get(TOKEN_COOKIE)
+    if cookie:
+        return service.user_for_token(session=session, token=cookie).id
     settings = get_settings()
     if settings.local_no_token and _is_local(request):
         try:

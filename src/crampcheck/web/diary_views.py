@@ -6,7 +6,8 @@ diary" for an interview result.
 Every form is a plain HTML form (POST, then a redirect); htmx only makes it smoother. Errors are shown next to
 the field, in plain words, with what was typed kept. The user is the one of the diary API
 (:func:`crampcheck.api.diary.current_user`): on this computer (loopback) the single local user needs no
-token; from elsewhere the page explains why the diary is not available.
+token; from elsewhere a person signs in with their own diary token (``crampcheck diary token NAME``), which
+the browser then keeps in an HttpOnly, SameSite=Strict cookie until they sign out.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from crampcheck.api.diary import current_user, get_session
+from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
 from crampcheck.assess import Assessor
 from crampcheck.diary import service
 from crampcheck.diary.errors import AuthError, ConflictError, NotFoundError
@@ -163,9 +164,19 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "fix_fields": _("Some answers need a look; see the notes next to them."),
         "not_available": _("The diary is not available here"),
         "not_available_text": _(
-            "The diary keeps personal health notes, so it opens only on the computer it runs on. Use the "
-            "command 'crampcheck diary' on that computer, or the diary API with your own token."
+            "The diary keeps personal health notes, so from another computer it opens only for someone who "
+            "signs in with their own diary token."
         ),
+        "signin_title": _("Sign in to your diary"),
+        "signin_text": _(
+            "Enter your diary token. Whoever runs crampcheck can give you one with the command "
+            "'crampcheck diary token YOUR-NAME'. This browser keeps it until you sign out."
+        ),
+        "signin_token": _("Diary token"),
+        "signin_button": _("Sign in"),
+        "signin_wrong": _("This token is not known. Check it, or ask for a new one."),
+        "signin_link": _("Sign in with your diary token"),
+        "signout_button": _("Sign out of the diary"),
         "storage_error": _("The diary could not be opened. Please try again later."),
         "not_found_episode": _("This cramp is not in your diary (it may have been deleted)."),
         "conflict": _("The same day was saved at the same moment elsewhere. Please save it again."),
@@ -221,8 +232,10 @@ def _request_lang(request: Request) -> str:
     return _lang(request.query_params.get("lang"), request)
 
 
-def _diary_page(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    return _page(request, name, lang, status=status, d=diary_texts(lang), switch_path="/diary", **ctx)
+def _diary_page(
+    request: Request, name: str, lang: str, status: int = 200, switch_path: str = "/diary", **ctx: Any
+) -> HTMLResponse:
+    return _page(request, name, lang, status=status, d=diary_texts(lang), switch_path=switch_path, **ctx)
 
 
 def _message_page(request: Request, lang: str, status: int, title: str, text: str) -> HTMLResponse:
@@ -241,7 +254,18 @@ class DiaryPageRoute(APIRoute):
             except AuthError:
                 lg = _request_lang(request)
                 d = diary_texts(lg)
-                return _message_page(request, lg, 401, d["not_available"], d["not_available_text"])
+                page = _diary_page(
+                    request,
+                    "diary_message.html",
+                    lg,
+                    status=401,
+                    title=d["not_available"],
+                    text=d["not_available_text"],
+                    signin=True,
+                )
+                if TOKEN_COOKIE in request.cookies:  # a token that no longer works: forget it
+                    page.delete_cookie(TOKEN_COOKIE, path="/")
+                return page
             except NotFoundError:
                 lg = _request_lang(request)
                 d = diary_texts(lg)
@@ -611,6 +635,7 @@ def _render_diary(
         "diary.html",
         lang,
         status=status,
+        signed_in=TOKEN_COOKIE in request.cookies,
         done=done_text,
         ev=ev if ev is not None else {"started_at": _now_value()},
         ee=ee or {},
@@ -758,3 +783,46 @@ def save_assessment(
     service.save_assessment(session=session, user_id=user_id, assessment=result)
     session.commit()
     return _redirect(lg, "assessment")
+
+
+# ---- signing in from another computer -----------------------------------------------------------------------
+SIGNIN_DAYS = 30
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_page(request: Request, lang: Annotated[str | None, Query()] = None) -> HTMLResponse:
+    lg = _lang(lang, request)
+    return _diary_page(request, "diary_signin.html", lg, switch_path="/diary/signin", error="")
+
+
+@router.post("/signin", response_class=HTMLResponse)
+def signin(request: Request, session: SessionDep, form: FormDep) -> Response:
+    """Check the token; if it names a user, keep it in the browser's sign-in cookie and open the diary."""
+    lg = _lang(form.get("lang"), request)
+    token = form.get("token", "").strip()
+    try:
+        if not token or len(token) > 200:
+            raise AuthError("no token")
+        service.user_for_token(session=session, token=token)
+    except AuthError:
+        wrong = diary_texts(lg)["signin_wrong"]
+        return _diary_page(request, "diary_signin.html", lg, status=401, switch_path="/diary/signin", error=wrong)
+    response = RedirectResponse(f"/diary?lang={lg}", status_code=303)
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token,
+        max_age=SIGNIN_DAYS * 86400,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/signout", response_class=HTMLResponse)
+def signout(request: Request, form: FormDep) -> Response:
+    lg = _lang(form.get("lang"), request)
+    response = RedirectResponse(f"/?lang={lg}", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE, path="/")
+    return response
