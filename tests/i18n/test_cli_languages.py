@@ -148,6 +148,7 @@ def test_help_screens_follow_a_chinese_locale(args: list[str]) -> None:
     en = _help(args, "C.UTF-8")
     _ = translator("zh")
     assert "显示本帮助信息并退出" in zh and "Show this message and exit" not in zh
+    assert "用法：crampcheck" in zh and "Usage: crampcheck" in en
     assert _("Options") in zh and "╭─ Options" not in zh
     assert "Show this message and exit" in en and not _has_cjk(en)
     if args == ["assess"]:

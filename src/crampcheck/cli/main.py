@@ -325,8 +325,10 @@ _TYPER_LABELS = (
     ("ERRORS_PANEL_TITLE", N_("Error")),
     ("DEFAULT_STRING", N_("[default: {}]")),
     ("REQUIRED_LONG_STRING", N_("[required]")),
+    ("RICH_HELP", N_("Try [blue]'{command_path} {help_option}'[/] for help.")),
 )
 HELP_OPTION_TEXT = N_("Show this message and exit.")
+USAGE_PREFIX = N_("Usage: ")
 
 
 def localized_command(lang: str) -> Any:
@@ -362,6 +364,13 @@ def localized_command(lang: str) -> Any:
             return opt
 
         c.get_help_option = help_option
+        plain_usage = c.get_usage
+
+        def usage(ctx: Any, plain_usage: Any = plain_usage) -> str:
+            text = str(plain_usage(ctx))
+            return _(USAGE_PREFIX) + text[len(USAGE_PREFIX) :] if text.startswith(USAGE_PREFIX) else text
+
+        c.get_usage = usage
         for sub in getattr(c, "commands", {}).values():
             walk(sub)
 
