@@ -242,6 +242,18 @@ class Triage:
                         out[f] = max(out.get(f, 0), RANK[r.level])
         return out
 
+    def pending_deescalation(self, answers: Answers, age: int) -> set[str]:
+        """Unanswered findings of an undecided rule that would replace a rule that has fired (a narrow,
+        strict de-escalation such as R9d, which lowers chest pain with over-breathing in the young without risk
+        factors from emergency to urgent). Asking them lets the fact base's own exception apply; until they
+        are answered the higher level stands."""
+        fired = {r.id for r in self.rules if r.fn(answers, age) is True}
+        out: set[str] = set()
+        for r in self.rules:
+            if r.suppresses and fired.intersection(r.suppresses) and r.fn(answers, age) is None:
+                out.update(f for f in r.findings if f not in answers)
+        return out
+
 
 class ConditionLevels(dict[str, tuple[str, tuple[str, ...]]]):
     """condition -> (own level, findings that moved it) for one set of answers, filled on first use."""

@@ -163,3 +163,47 @@ def test_reach_bounds_the_level_a_yes_can_bring(a: Assessor) -> None:
             checked += reached > 0
     assert checked > 0  # some answers do raise the level, so the bound was really tested
     assert max(sel.reach.values()) == RANK["emergency"]
+
+
+def test_the_narrow_exception_for_young_over_breathing_is_asked_for(a: Assessor) -> None:
+    """Chest pain is an emergency (R9a) unless the fact base's narrow exception R9d applies (young, over-
+    breathing with tingling, no risk marker). The interview asks what decides the exception; the emergency
+    stands until every risk marker is answered "no", and any "yes" keeps it."""
+    panic: dict[str, bool | None] = {
+        "chest_pain": True,
+        "breathing_difficulty": True,
+        "rapid_breathing_anxiety": True,
+        "tingling_around_mouth": True,
+        "site_hand": True,
+    }
+
+    reasons: list[str] = []
+
+    def run(age: int, say_yes: frozenset[str] = frozenset()) -> tuple[str, list[str], set[str]]:
+        answers = dict(panic)
+        asked = ["danger"]
+        reasons.clear()
+        for f in a.selector.questions["danger"].findings:
+            answers.setdefault(f, False)
+        markers = a.rules.pending_deescalation(answers, age)
+        for _ in range(40):  # a whole interview; every other answer is "no"
+            st = a.step(age, "female", answers, asked)
+            q = st.choice.question
+            if q is None or st.choice.should_stop:
+                break
+            reasons.append(st.choice.reason)
+            asked.append(q.id)
+            for f in q.findings:
+                answers.setdefault(f, f in say_yes)
+        return a.step(age, "female", answers, asked).triage.level, asked, markers
+
+    level, asked, markers = run(22)
+    assert {"smoker", "known_diabetes", "takes_statin"} <= markers
+    assert a.selector.question_of["smoker"] in asked and level == "urgent"
+    assert any("exception" in r for r in reasons)
+    level, _, _ = run(22, frozenset({"smoker"}))
+    assert level == "emergency"
+    level, asked, markers = run(45)  # over 40: the exception cannot apply, so nothing is asked for it
+    assert markers == set() and level == "emergency" and not any("exception" in r for r in reasons)
+    st = a.step(22, "female", panic, ["danger"])
+    assert st.triage.level == "emergency"  # before the answers, the higher level stands

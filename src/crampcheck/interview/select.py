@@ -182,6 +182,17 @@ class Selector:
             if best_q is not None:
                 return Choice(best_q, False, "completing a warning-sign rule", {})
 
+        # a rule that has fired may be replaced by a narrower, lower one (R9d): ask what decides it
+        lower = self.triage.pending_deescalation(answers, age)
+        if lower:
+            best_q, most = None, 0
+            for q in open_qs:
+                n = sum(f in lower and f not in answers for f in q.findings)
+                if n > most:
+                    best_q, most = q, n
+            if best_q is not None:
+                return Choice(best_q, False, "checking whether a warning sign's exception applies", {})
+
         # expected value of every unanswered finding of every open question
         cand_f = sorted({f for q in open_qs for f in q.findings if f not in answers and f in self.net.fidx})
         idx = [self.net.fidx[f] for f in cand_f]
