@@ -23,7 +23,8 @@ runner = CliRunner(env={"LC_ALL": "C.UTF-8"})  # English messages whatever the m
 
 
 def test_table_output() -> None:
-    res = runner.invoke(app, ["parse", "My calves cramp at night, no swelling"])
+    # wide enough for every cell on one line (narrow terminals fold cells: tests/cli/test_output.py)
+    res = runner.invoke(app, ["parse", "My calves cramp at night, no swelling"], env={"COLUMNS": "160"})
     assert res.exit_code == 0, res.output
     assert "site_calf" in res.output
     assert "calf_swelling_one_leg" in res.output

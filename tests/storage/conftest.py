@@ -82,8 +82,9 @@ def postgres_server() -> Iterator[str]:
                 "127.0.0.1",
                 "-p",
                 str(port),
+                # TCP only: a Unix socket under a long temporary path would exceed the 107-byte limit
                 "-k",
-                str(root),
+                "",
                 "-c",
                 "fsync=off",
                 "-c",

@@ -5,6 +5,8 @@ Browser tests are skipped, with the reason, when /usr/bin/chromium is absent.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,8 +47,11 @@ def browser() -> Iterator[object]:
         pytest.skip("/usr/bin/chromium is absent: install Debian's chromium to run the browser tests")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
+    # Chromium puts its singleton socket in TMPDIR, and a Unix socket path may not exceed 107 bytes: under a long
+    # temporary path it aborts, so it gets a short temporary folder of its own.
+    short_parent = "/tmp" if len(tempfile.gettempdir()) > 40 else None
+    with tempfile.TemporaryDirectory(dir=short_parent) as short, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, env={**os.environ, "TMPDIR": short})
         yield b
         b.close()
 

@@ -19,10 +19,9 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.orm import Session
 
+from crampcheck.cli.output import FoldTable, failure, out_console
 from crampcheck.errors import N_, CrampcheckError
 from crampcheck.i18n import LANGS, default_lang, translator
 from crampcheck.settings import get_settings
@@ -54,24 +53,12 @@ class _Ctx:
     lang: str = "en"
 
 
-def _console() -> Console:
-    return Console(soft_wrap=True)
-
-
-def _fail(message: str | CrampcheckError, _: Translate, code: int = 2) -> typer.Exit:
-    """Print ``error: <message>`` on stderr (a crampcheck error in the language of ``_``); the exit to raise."""
-    text = message.localized(_) if isinstance(message, CrampcheckError) else message
-    label = _("error:")
-    Console(stderr=True).print(f"[red]{label}[/red] {text}", highlight=False, markup=True)
-    return typer.Exit(code)
-
-
 def _check_lang(value: str | None, fallback: str) -> str:
     if value is None:
         return fallback
     if value not in LANGS:
         _ = translator(fallback)
-        raise _fail(_("--lang {value!r} must be en or zh").format(value=value), _)
+        raise failure(_("--lang {value!r} must be en or zh").format(value=value), _)
     return value
 
 
@@ -99,9 +86,9 @@ def _session(ctx: typer.Context) -> Iterator[tuple[Session, int]]:
     except ValidationError as exc:
         from crampcheck.diary.service import first_error
 
-        raise _fail(first_error(exc), _) from None
+        raise failure(first_error(exc), _) from None
     except CrampcheckError as exc:
-        raise _fail(exc, _) from None
+        raise failure(exc, _) from None
 
 
 @diary_app.callback()
@@ -114,7 +101,7 @@ def _main(
     try:
         default = get_settings().local_user
     except CrampcheckError as exc:
-        raise _fail(exc, translator(language)) from None
+        raise failure(exc, translator(language)) from None
     ctx.obj = _Ctx(user=user or default, lang=language)
 
 
@@ -124,7 +111,7 @@ def _parse_when(value: str | None, _: Translate) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
-        raise _fail(
+        raise failure(
             _("--when {value!r} is not a date-time like 2024-05-01T03:10 (or 'now')").format(value=value), _
         ) from None
 
@@ -137,7 +124,7 @@ def _parse_day(value: str | None, _: Translate) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _fail(
+        raise failure(
             _("DAY {value!r} is not a date like 2024-05-01 (or 'today', 'yesterday')").format(value=value), _
         ) from None
 
@@ -178,7 +165,7 @@ def add(
             }
         )
         saved = service.add_episode(session=session, user_id=uid, episode=ep)
-    _console().print(
+    out_console().print(
         _("added episode {id}: {muscle} at {when}, severity {severity}").format(
             id=saved.id,
             muscle=_(saved.muscle),
@@ -205,9 +192,9 @@ def list_(
         typer.echo(json.dumps([e.model_dump(mode="json") for e in eps], ensure_ascii=False, indent=1))
         return
     if not eps:
-        _console().print(_("No cramps recorded yet. Add one with `crampcheck diary add calf --severity 6`."))
+        out_console().print(_("No cramps recorded yet. Add one with `crampcheck diary add calf --severity 6`."))
         return
-    table = Table(
+    table = FoldTable(
         _("id"), _("when"), _("muscle"), _("side"), _("severity"), _("seconds"), _("doing"), _("relief"),
         title=_("Recorded cramps"),
     )  # fmt: skip
@@ -222,7 +209,7 @@ def list_(
             e.activity or "",
             e.relief or "",
         )
-    _console().print(table)
+    out_console().print(table)
 
 
 @diary_app.command(help=N_("Change fields of a recorded cramp."))
@@ -260,12 +247,12 @@ def edit(
     if when is not None:
         changes["started_at"] = _parse_when(when, _)
     if not changes:
-        raise _fail(_("nothing to change; give at least one option such as --severity 4"), _)
+        raise failure(_("nothing to change; give at least one option such as --severity 4"), _)
     with _session(ctx) as (session, uid):
         saved = service.update_episode(
             session=session, user_id=uid, episode_id=episode_id, changes=EpisodeUpdate.model_validate(changes)
         )
-    _console().print(_("updated episode {id}").format(id=saved.id))
+    out_console().print(_("updated episode {id}").format(id=saved.id))
 
 
 @diary_app.command(help=N_("Delete a recorded cramp."))
@@ -280,7 +267,7 @@ def delete(
     _ = _tr(ctx, lang)
     with _session(ctx) as (session, uid):
         service.delete_episode(session=session, user_id=uid, episode_id=episode_id)
-    _console().print(_("deleted episode {id}").format(id=episode_id))
+    out_console().print(_("deleted episode {id}").format(id=episode_id))
 
 
 # ---- daily exposures --------------------------------------------------------------------------
@@ -333,7 +320,7 @@ def day(
             }
         )
         service.put_exposure(session=session, user_id=uid, exposure=exp)
-    _console().print(_("recorded {day}").format(day=the_day))
+    out_console().print(_("recorded {day}").format(day=the_day))
 
 
 # ---- files ------------------------------------------------------------------------------------
@@ -351,7 +338,7 @@ def import_(
     _ = _tr(ctx, lang)
     with _session(ctx) as (session, uid):
         result = csvio.import_csv(session=session, user_id=uid, source=path)
-    _console().print(
+    out_console().print(
         _("imported {rows} {kind} from {path}").format(
             rows=result.rows, kind=_(_KIND_WORD[result.kind]), path=path
         )
@@ -370,14 +357,14 @@ def export(
 
     _ = _tr(ctx, lang)
     if kind not in ("episodes", "exposures"):
-        raise _fail(_("--kind {value!r} must be episodes or exposures").format(value=kind), _)
+        raise failure(_("--kind {value!r} must be episodes or exposures").format(value=kind), _)
     with _session(ctx) as (session, uid):
         if path is None:
             csvio.export_csv(session=session, user_id=uid, kind=kind, out=sys.stdout)  # type: ignore[arg-type]
             return
         with open(path, "w", newline="", encoding="utf-8") as fh:
             csvio.export_csv(session=session, user_id=uid, kind=kind, out=fh)  # type: ignore[arg-type]
-    _console().print(_("wrote {kind} to {path}").format(kind=_(_KIND_WORD[kind]), path=path))
+    out_console().print(_("wrote {kind} to {path}").format(kind=_(_KIND_WORD[kind]), path=path))
 
 
 # ---- analysis ---------------------------------------------------------------------------------
@@ -412,7 +399,7 @@ def stats(
             )
         )
         return
-    con = _console()
+    con = out_console()
     con.print(
         _("[bold]{episodes}[/bold] cramps recorded, {days} days with exposures.").format(
             episodes=summary.episodes, days=summary.days_recorded
@@ -459,7 +446,7 @@ def report(
     _ = _tr(ctx, lang)
     lang = ctx.ensure_object(_Ctx).lang
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
-        raise _fail(_("{path}: the report file must end in .pdf or .html").format(path=out), _)
+        raise failure(_("{path}: the report file must end in .pdf or .html").format(path=out), _)
     with _session(ctx) as (session, uid):
         data = report_mod.gather(session=session, user_id=uid, lang=lang)
     try:
@@ -468,8 +455,8 @@ def report(
         else:
             out.write_text(report_mod.render_html(data), encoding="utf-8")
     except CrampcheckError as exc:
-        raise _fail(exc, _) from None
-    _console().print(_("wrote {path}").format(path=out))
+        raise failure(exc, _) from None
+    out_console().print(_("wrote {path}").format(path=out))
 
 
 @diary_app.command(help=N_("Export the diary and latest assessment as a FHIR R4 Bundle (JSON)."))
@@ -489,7 +476,7 @@ def fhir(
         typer.echo(text)
         return
     out.write_text(text, encoding="utf-8")
-    _console().print(_("wrote {path}").format(path=out))
+    out_console().print(_("wrote {path}").format(path=out))
 
 
 @diary_app.command(
@@ -510,11 +497,11 @@ def save_assessment(
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise _fail(_("{path}: {reason}").format(path=path, reason=exc.strerror), _) from None
+        raise failure(_("{path}: {reason}").format(path=path, reason=exc.strerror), _) from None
     try:
         assessment = Assessment.model_validate_json(text)
     except ValidationError as exc:
-        raise _fail(
+        raise failure(
             _("{path}: not an assessment: {reason}").format(
                 path=path, reason=service.first_error(exc).localized(_)
             ),
@@ -522,7 +509,7 @@ def save_assessment(
         ) from None
     with _session(ctx) as (session, uid):
         saved = service.save_assessment(session=session, user_id=uid, assessment=assessment)
-    _console().print(
+    out_console().print(
         _("saved assessment {id} (knowledge base {version})").format(id=saved.id, version=saved.kb_version)
     )
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Console
-from rich.table import Table
 
 from crampcheck.assess import Assessor
+from crampcheck.cli.output import FoldTable
 from crampcheck.i18n import translator
 from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, Assessment, AssessRequest
 
@@ -77,7 +77,7 @@ def run_interview(
             sex = sex or r.sex
             understood = [m for m in r.findings if m.state in ("present", "absent")]
             if understood:
-                t = Table(title=_("What I understood"))
+                t = FoldTable(title=_("What I understood"))
                 t.add_column("#")
                 t.add_column(_("Finding"))
                 t.add_column(_("Answer"))

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
+from crampcheck.cli.output import FoldTable, failure, out_console, print_error
 from crampcheck.errors import N_, AnswersFileError, CrampcheckError
 from crampcheck.i18n import default_lang, translator
 
@@ -27,8 +27,7 @@ app = typer.Typer(
 kb_app = typer.Typer(help=N_("Check and inspect the knowledge base."), no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
-console = Console()
-err_console = Console(stderr=True)
+console = out_console()
 
 
 def fail(message: str | CrampcheckError, code: int = 2, lang: str | None = None) -> None:
@@ -37,11 +36,7 @@ def fail(message: str | CrampcheckError, code: int = 2, lang: str | None = None)
     A :class:`CrampcheckError` is shown with :meth:`~CrampcheckError.localized`; a plain string is
     printed as given (translate it before).
     """
-    _ = translator(lang if lang in ("en", "zh") else default_lang())
-    text = message.localized(_) if isinstance(message, CrampcheckError) else message
-    label = _("error:")
-    err_console.print(f"[red]{label}[/red] {text}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+    raise failure(message, translator(lang if lang in ("en", "zh") else default_lang()), code)
 
 
 def _lang(lang: str | None) -> str:
@@ -151,7 +146,6 @@ def explain_cmd(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show what the knowledge base holds about one condition: text, numbers, triage, advice, sources."""
-    from rich.table import Table
 
     from crampcheck.errors import UnknownIdError
     from crampcheck.kb import load_kb
@@ -182,7 +176,7 @@ def explain_cmd(
         console.print("[bold]" + _("Warning signs") + ":[/bold]")
         for x in c.warning_signs.get(language):
             console.print(f"  • {x}")
-    t = Table(title=_("Findings that point to it or away from it"))
+    t = FoldTable(title=_("Findings that point to it or away from it"))
     t.add_column(_("Finding"))
     t.add_column("P(f|c)")
     t.add_column(_("Background (leak)"))
@@ -242,7 +236,6 @@ def eval_cmd(
     details: bool = typer.Option(False, "--details", help=N_("Also list every vignette's outcome.")),
 ) -> None:
     """Run a vignette set and print the metrics; the last line is one JSON object."""
-    from rich.table import Table
 
     from crampcheck.assess import default_assessor
     from crampcheck.evaluation.metrics import metrics
@@ -266,7 +259,7 @@ def eval_cmd(
         return
     m = metrics(outs, mode)
     if details:
-        d = Table(title="vignettes")
+        d = FoldTable(title="vignettes")
         for col in ("id", "gold", "top 3", "triage (gold)", "turns"):
             d.add_column(col)
         for o in outs:
@@ -279,7 +272,7 @@ def eval_cmd(
                 str(o.turns),
             )
         console.print(d)
-    t = Table(title=f"crampcheck eval: {file.name} ({mode})")
+    t = FoldTable(title=f"crampcheck eval: {file.name} ({mode})")
     t.add_column("metric")
     t.add_column("value", justify="right")
     for k, v in m.items():
@@ -385,7 +378,7 @@ def main() -> None:
     try:
         localized_command(default_lang())(prog_name="crampcheck")
     except CrampcheckError as e:  # pragma: no cover - commands catch their own
-        err_console.print(f"[red]error:[/red] {e.localized(translator(default_lang()))}")
+        print_error(e, translator(default_lang()))
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -10,10 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from crampcheck.errors import N_, CrampcheckError, InputError
+from crampcheck.cli.output import FoldTable, failure, out_console
+from crampcheck.errors import N_, InputError
 from crampcheck.i18n import default_lang, translator
 from crampcheck.nlp import ParseResult, parse
 
@@ -34,18 +33,11 @@ def _ui_lang(lang: str | None) -> str:
     return default_lang()
 
 
-def _fail(message: str | CrampcheckError, _: Translate, code: int = 2) -> typer.Exit:
-    text = message.localized(_) if isinstance(message, CrampcheckError) else message
-    label = _("error:")
-    Console(stderr=True).print(f"[bold red]{label}[/] {text}", highlight=False)
-    return typer.Exit(code)
-
-
-def _table(result: ParseResult, _: Translate) -> Table:
+def _table(result: ParseResult, _: Translate) -> FoldTable:
     age = result.age if result.age is not None else "?"
     sex = _(_SEX_WORD.get(result.sex, result.sex)) if result.sex else "?"
     title = _("Understood (language {lang}, age {age}, sex {sex})").format(lang=result.lang, age=age, sex=sex)
-    table = Table(title=title)
+    table = FoldTable(title=title)
     table.add_column(_("finding"))
     table.add_column(_("answer"))
     table.add_column(_("span"))
@@ -60,9 +52,9 @@ def _run_jsonl(path: Path, lang: str | None, _: Translate) -> None:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        raise _fail(_("cannot read {path}: no such file").format(path=path), _) from None
+        raise failure(_("cannot read {path}: no such file").format(path=path), _) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(_("cannot read {path}: {reason}").format(path=path, reason=exc), _) from None
+        raise failure(_("cannot read {path}: {reason}").format(path=path, reason=exc), _) from None
     out: list[str] = []
     for no, line in enumerate(lines, start=1):
         if not line.strip():
@@ -70,11 +62,11 @@ def _run_jsonl(path: Path, lang: str | None, _: Translate) -> None:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise _fail(
+            raise failure(
                 _("{path} line {line}: not valid JSON ({reason})").format(path=path, line=no, reason=exc.msg), _
             ) from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise _fail(
+            raise failure(
                 _("{path} line {line}: expected an object with a string field 'text'").format(path=path, line=no),
                 _,
             )
@@ -82,7 +74,7 @@ def _run_jsonl(path: Path, lang: str | None, _: Translate) -> None:
         try:
             result = parse(record["text"], lang=line_lang if isinstance(line_lang, str) else lang)
         except InputError as exc:
-            raise _fail(
+            raise failure(
                 _("{path} line {line}: {reason}").format(path=path, line=no, reason=exc.localized(_)), _
             ) from None
         out.append(json.dumps(result.model_dump(), ensure_ascii=False))
@@ -107,19 +99,19 @@ def parse_command(
     _ = translator(_ui_lang(lang))
     if jsonl is not None:
         if text is not None:
-            raise _fail(_("give either TEXT or --jsonl FILE, not both"), _)
+            raise failure(_("give either TEXT or --jsonl FILE, not both"), _)
         _run_jsonl(jsonl, lang, _)
         return
     if text is None:
-        raise _fail(_('nothing to parse: give a TEXT, e.g. crampcheck parse "my calves cramp at night"'), _)
+        raise failure(_('nothing to parse: give a TEXT, e.g. crampcheck parse "my calves cramp at night"'), _)
     try:
         result = parse(text, lang=lang)
     except InputError as exc:
-        raise _fail(exc, _) from None
+        raise failure(exc, _) from None
     if json_out:
         typer.echo(json.dumps(result.model_dump(), ensure_ascii=False))
         return
-    console = Console()
+    console = out_console()
     if not result.findings:
         console.print(
             _("Nothing recognised (language {lang}). Try describing where and when the cramps come.").format(

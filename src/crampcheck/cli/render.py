@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
+from crampcheck.cli.output import FoldTable
 from crampcheck.i18n import translator
 from crampcheck.schema import Assessment
 
@@ -28,7 +28,7 @@ def render(console: Console, a: Assessment) -> None:
     banner.append(tri.message + ("\n\n" + reasons if reasons else ""))
     console.print(Panel(banner, style=LEVEL_STYLE.get(tri.level, ""), title=_("What to do")))
 
-    t = Table(title=_("Possible causes (not a diagnosis)"), show_lines=False, expand=True)
+    t = FoldTable(title=_("Possible causes (not a diagnosis)"), show_lines=False, expand=True)
     t.add_column(_("Cause"), ratio=3)
     t.add_column(_("Probability"), ratio=2)
     t.add_column(_("Why"), ratio=5)
@@ -46,7 +46,7 @@ def render(console: Console, a: Assessment) -> None:
         )
     )
 
-    adv = Table(title=_("Advice"), show_lines=True, expand=True)
+    adv = FoldTable(title=_("Advice"), show_lines=True, expand=True)
     adv.add_column(_("What"), ratio=6)
     adv.add_column(_("Evidence"), ratio=3)
     adv.add_column(_("Sources"), ratio=3)
