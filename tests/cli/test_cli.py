@@ -142,10 +142,14 @@ def test_eval_small_file(tmp_path: Path) -> None:
             "emergency_recall",
             "median_turns",
             "p90_turns",
+            "median_items",
+            "brier_top1",
+            "ece_top1",
         }
         assert last["n"] == 1 and last["mode"] == mode and last["top1"] == 1.0
         assert last["emergency_recall"] is None
         assert (last["median_turns"] is None) == (mode == "facts")
+        assert (last["median_items"] is None) == (mode == "facts")
 
 
 def test_eval_bad_file(tmp_path: Path) -> None:

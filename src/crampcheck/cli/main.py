@@ -234,11 +234,25 @@ def eval_cmd(
     file: Path = typer.Argument(..., help=N_("Vignettes in JSON Lines (shared/spec/evaluation.md).")),
     mode: str = typer.Option("interview", "--mode", help=N_("interview, text or facts.")),
     details: bool = typer.Option(False, "--details", help=N_("Also list every vignette's outcome.")),
+    noise: float = typer.Option(
+        0.0,
+        "--noise",
+        help=N_("Noisy patient: each answer is 'don't know' with this chance, the opposite with half of it."),
+    ),
+    seed: int = typer.Option(0, "--seed", help=N_("Seed of the noisy answers (with the vignette id).")),
+    cases: Path | None = typer.Option(
+        None, "--cases", help=N_("Write one JSON line per vignette: questions, answers, top 5, triage, gold.")
+    ),
+    plot: Path | None = typer.Option(
+        None, "--plot", help=N_("Write a reliability diagram (PNG) of the first-ranked cause's probability.")
+    ),
 ) -> None:
     """Run a vignette set and print the metrics; the last line is one JSON object."""
 
     from crampcheck.assess import default_assessor
     from crampcheck.evaluation.metrics import metrics
+    from crampcheck.evaluation.patient import check_noise
+    from crampcheck.evaluation.report import check_output_path, write_cases, write_reliability_plot
     from crampcheck.evaluation.run import run_one
     from crampcheck.evaluation.vignettes import load_vignettes
 
@@ -246,6 +260,10 @@ def eval_cmd(
         _ = translator(default_lang())
         fail(_("unknown mode '{mode}'; use interview, text or facts").format(mode=mode))
     try:
+        check_noise(noise)
+        for out in (cases, plot):
+            if out is not None:
+                check_output_path(out)
         a = default_assessor()
         vs = load_vignettes(file, a.kb)
         parser = None
@@ -253,14 +271,26 @@ def eval_cmd(
             from crampcheck.evaluation.text import text_parser
 
             parser = text_parser()
-        outs = [run_one(a, v, mode, parser) for v in vs]
+        outs = [run_one(a, v, mode, parser, noise, seed) for v in vs]
     except CrampcheckError as e:
         fail(e)
         return
     m = metrics(outs, mode)
+    if noise > 0:
+        m["noise"] = noise
+        m["seed"] = seed
+    try:
+        if cases is not None:
+            write_cases(cases, outs, mode)
+        if plot is not None:
+            label = f"{file.name} ({mode}" + (f", noise {noise}, seed {seed}" if noise > 0 else "") + ")"
+            write_reliability_plot(plot, outs, f"crampcheck eval: {label}")
+    except CrampcheckError as e:
+        fail(e)
+        return
     if details:
         d = FoldTable(title="vignettes")
-        for col in ("id", "gold", "top 3", "triage (gold)", "turns"):
+        for col in ("id", "gold", "top 3", "p top 1", "triage (gold)", "turns"):
             d.add_column(col)
         for o in outs:
             mark = "" if o.top1 else " ✗"
@@ -268,6 +298,7 @@ def eval_cmd(
                 o.id,
                 o.gold_condition + mark,
                 ", ".join(o.ranked[:3]),
+                "—" if o.p_top1 is None else f"{o.p_top1:.2f}",
                 f"{o.triage} ({o.gold_triage})",
                 str(o.turns),
             )

@@ -28,6 +28,7 @@ MAX_TURNS = 40
 KEEP_MASS = 1e-5  # states lighter than this (normalised) are ignored when scoring questions
 DANGER_GROUP = "danger"
 PREGNANCY = "pregnant"
+CONFIRM = "confirm"  # the kind of a question that asks again about findings already answered
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,18 @@ class QuestionSpec:
     """A question the interview can ask: a checklist group or a single finding."""
 
     id: str
-    kind: str  # "multiple" | "single"
+    kind: str  # "multiple" | "single" | "confirm"
     findings: tuple[str, ...]
+
+    def asks(self, answers: Mapping[str, bool | None]) -> tuple[str, ...]:
+        """The findings this question puts to the person, given the answers so far.
+
+        A confirmation (kind "confirm") asks all of its findings again, answered or not; any other question
+        asks only those not yet answered (the terminal lists only those, and keeps the earlier answers).
+        """
+        if self.kind == CONFIRM:
+            return self.findings
+        return tuple(f for f in self.findings if f not in answers)
 
 
 @dataclass(frozen=True)
