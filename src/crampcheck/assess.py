@@ -7,7 +7,7 @@ Stateless: the caller resends every answer on each call, so the interview state 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +23,9 @@ from crampcheck.engine.posterior import (
     single_fault_factor,
 )
 from crampcheck.errors import N_, InputError, UnknownIdError
-from crampcheck.interview.select import Choice, QuestionSpec, Selector
+from crampcheck.i18n import translator
+from crampcheck.interview.confirm import confirm_id, to_confirm
+from crampcheck.interview.select import CONFIRM, DANGER_GROUP, MAX_TURNS, Choice, QuestionSpec, Selector
 from crampcheck.kb.load import load_kb
 from crampcheck.kb.schema import Advice, KnowledgeBase
 from crampcheck.schema import (
@@ -94,21 +96,40 @@ class Assessor:
         answers: Mapping[str, bool | None],
         asked: Iterable[str] = (),
         explain: bool = False,
+        own: Collection[str] = (),
     ) -> Step:
+        """``own``: findings the person stated in their own words (presenting, typed text, corrections); the
+        others were answers to questions, and one that decides the level but is implausible given the rest is
+        confirmed before the interview stops (interview/confirm.py)."""
         ctx = Context(age=age, sex=sex, pregnant=answers.get("pregnant"))
+        post, ranked, levels, tri = self._triage(ctx, answers, explain)
+        top = [c for c, p in ranked[:3] if p >= 0.2] or [ranked[0][0]]
+        asked_set = set(asked)
+        turns = len(asked_set)
+        deciding = {f for r in tri.reasons if r.level == tri.level for f in r.findings}
+        conf = to_confirm(
+            self.net, ctx, post, answers, own, asked_set, tri.level, deciding,
+            lambda rest: self._triage(ctx, rest, False)[3].level,
+        )  # fmt: skip
+        if conf is not None and turns < MAX_TURNS:
+            q = self.selector.questions[confirm_id(conf.finding)]
+            choice = Choice(q, False, "confirming an implausible answer that decides the level", {})
+        else:
+            choice = self.selector.choose(post, ctx, answers, asked_set, age, sex, tri.level, top, turns)
+        return Step(post, ranked, tri, choice, levels)
+
+    def _triage(
+        self, ctx: Context, answers: Mapping[str, bool | None], explain: bool
+    ) -> tuple[Posterior, list[tuple[str, float]], ConditionLevels, TriageResult]:
         ev = {self.net.fidx[f]: v for f, v in answers.items() if v is not None and f in self.net.fidx}
         post = posterior(self.net, ctx, ev, keep_rows=explain)
         order = np.argsort(-post.marginals, kind="stable")
         ranked = [(self.net.conditions[i], float(post.marginals[i])) for i in order]
-        levels = self.rules.levels(answers, age)
-        mask = np.array(self.rules.needs_doctor(self.net.conditions, answers, age, levels), dtype=bool)
+        levels = self.rules.levels(answers, ctx.age)
+        mask = np.array(self.rules.needs_doctor(self.net.conditions, answers, ctx.age, levels), dtype=bool)
         p_doctor = prob_any(self.net, post, mask)
-        tri = self.rules.assess(answers, age, ranked, p_doctor, levels)
-        top = [c for c, p in ranked[:3] if p >= 0.2] or [ranked[0][0]]
-        asked_set = set(asked)
-        turns = len(asked_set)
-        choice = self.selector.choose(post, ctx, answers, asked_set, age, sex, tri.level, top, turns)
-        return Step(post, ranked, tri, choice, levels)
+        tri = self.rules.assess(answers, ctx.age, ranked, p_doctor, levels)
+        return post, ranked, levels, tri
 
     # --- the façade -----------------------------------------------------------------------------------
     def assess(self, req: AssessRequest) -> Assessment:
@@ -118,7 +139,9 @@ class Assessor:
         for q in req.asked:
             if q not in self.selector.questions:
                 raise UnknownIdError("question", q, self.selector.questions, where="asked")
-        st = self.step(req.age, req.sex, answers, req.asked, explain=True)
+        latest = {a.finding: a.source for a in req.answers}
+        own = {f for f, src in latest.items() if src != "question"}
+        st = self.step(req.age, req.sex, answers, req.asked, explain=True, own=own)
         ctx = Context(age=req.age, sex=req.sex, pregnant=answers.get("pregnant"))
         shown = [(c, p) for c, p in st.ranked[:SHOW_CONDITIONS] if p >= 0.01] or st.ranked[:3]
         explained = np.array([self.net.cidx[c] for c, _ in shown[:EXPLAIN_CONDITIONS]], dtype=np.intp)
@@ -161,7 +184,7 @@ class Assessor:
                     icd10=cond.icd10,
                 )
             )
-        triage = self._triage_model(st.triage, lang)
+        triage = self._not_asked(self._triage_model(st.triage, lang), answers, lang)
         question = self.question_model(st.choice.question.id, lang) if st.choice.question else None
         advice = self._advice_list(likely_conditions(st.ranked), st.triage.level, lang)
         return Assessment(
@@ -217,6 +240,28 @@ class Assessor:
             reasons=reasons,
         )
 
+    def _not_asked(self, triage: Triage, answers: Mapping[str, bool | None], lang: str) -> Triage:
+        """When warning signs were not asked about (the person stopped early, or an emergency ended the
+        interview), say which, and never that nothing points to a dangerous cause."""
+        group = self.kb.groups.get(DANGER_GROUP)
+        missing = [f for f in group.findings if f not in answers] if group is not None else []
+        if not missing:
+            return triage
+        _ = translator(lang)
+        labels = "; ".join(self.kb.findings[f].label.get(lang) for f in missing)
+        text = _("Not asked about yet, so not ruled out: {signs}.").format(signs=labels)
+        reason = TriageReason(rule="not_asked", level=triage.level, text=text, findings=missing)
+        message = triage.message
+        if triage.level == "self_care":
+            message = _(
+                "Not every warning sign was asked about, so this cannot say that nothing points to a dangerous "
+                "cause. If you have any of the signs listed below, get help as the advice says; otherwise start "
+                "with the self-care advice and see a doctor if the cramps keep coming back or get worse."
+            )
+        reasons = list(triage.reasons)
+        reasons.insert(min(1, len(reasons)), reason)  # after the reason for the level itself
+        return triage.model_copy(update={"message": message, "reasons": reasons})
+
     def question_model(self, qid: str, lang: str) -> Question:
         key = (qid, lang)
         q = self._questions.get(key)
@@ -241,12 +286,15 @@ class Assessor:
         if q.kind == "multiple":
             g = kb.groups[q.id]
             text = g.text.get(lang)
+        elif q.kind == CONFIRM:
+            said = kb.findings[q.findings[0]].label.get(lang)
+            text = translator(lang)("You said yes to: “{finding}”. Is that right, now?").format(finding=said)
         else:
             text = kb.findings[q.findings[0]].question.get(lang)
         opts = [QuestionOption(finding=f, label=kb.findings[f].label.get(lang)) for f in q.findings]
         return Question(
             id=q.id,
-            kind="multiple" if q.kind == "multiple" else "single",
+            kind=q.kind if q.kind in ("multiple", CONFIRM) else "single",  # type: ignore[arg-type]
             text=text,
             options=opts,
             findings=list(q.findings),

@@ -34,7 +34,14 @@ class Answer(BaseModel):
 
     finding: str = Field(description="a finding id of the vocabulary", examples=["site_calf"])
     state: AnswerState = Field(description="present, absent or unknown")
-    source: Literal["initial", "question", "text", "facts", "correction"] = "question"
+    source: Literal["initial", "question", "text", "facts", "correction"] = Field(
+        "question",
+        description="where the answer came from: 'question' (a question put to the person; one that would "
+        "raise the level to urgent or emergency although the other answers make it unlikely is asked again "
+        "first, as a 'confirm' next_question), or the person's own words, never asked again: 'initial' "
+        "(what they said first), 'text' (read from what they typed), 'correction' (they corrected it), "
+        "'facts' (given all at once)",
+    )
 
 
 class Patient(BaseModel):
@@ -104,7 +111,11 @@ class QuestionOption(BaseModel):
 
 class Question(BaseModel):
     id: str
-    kind: Literal["single", "multiple"]
+    kind: Literal["single", "multiple", "confirm"] = Field(
+        description="single: yes / no / don't know; multiple: tick all that apply; confirm: an answer already "
+        "given is asked again (yes / no / don't know) because it would decide the level but the other answers "
+        "make it unlikely; the new answer replaces the earlier one"
+    )
     text: str
     options: list[QuestionOption]
     findings: list[str]

@@ -13,6 +13,7 @@ from rich.console import Console
 from crampcheck.assess import Assessor
 from crampcheck.cli.output import FoldTable
 from crampcheck.i18n import translator
+from crampcheck.interview.select import CONFIRM
 from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, Assessment, AssessRequest
 
 YES = {"y", "yes", "是", "有", "对"}
@@ -106,18 +107,22 @@ def run_interview(
         if sex is None:
             return None
     asked: list[str] = []
-    history: list[tuple[str, list[str]]] = []
+    history: list[tuple[str, list[str], dict[str, bool | None]]] = []  # question, findings, answers replaced
+    stopped = False
     while True:
-        st = a.step(age, sex, answers, asked)
+        own = {f for f in answers if sources.get(f, "question") != "question"}
+        st = a.step(age, sex, answers, asked, own=own)
         q = st.choice.question
         if q is None or st.choice.should_stop:
             break
+        if st.triage.level == "emergency" and q.kind != CONFIRM:
+            break  # the banner at once; only an implausible answer that decides it is asked again first
         qm = a.question_model(q.id, lang)
         console.rule(_("Question") + f" {len(asked) + 1}")
         console.print(f"[bold]{qm.text}[/bold]")
-        new: list[str] = [f for f in q.findings if f not in answers]
+        new: list[str] = list(q.asks(answers))
         vals: dict[str, bool | None]
-        if qm.kind == "single":
+        if qm.kind != "multiple":
             raw = _ask(
                 console,
                 "[y] "
@@ -133,7 +138,8 @@ def run_interview(
                 + ": ",
             )
             if raw in QUIT:
-                return None
+                stopped = True
+                break
             if raw in BACK:
                 _go_back(history, answers, asked)
                 continue
@@ -156,7 +162,8 @@ def run_interview(
                 _("Type the numbers that apply (e.g. 1 3), 0 for none, ? if unsure, b to go back, q to quit: "),
             )
             if raw in QUIT:
-                return None
+                stopped = True
+                break
             if raw in BACK:
                 _go_back(history, answers, asked)
                 continue
@@ -169,11 +176,15 @@ def run_interview(
                     continue
                 chosen = {qm.options[int(p) - 1].finding for p in picks if int(p) > 0}
                 vals = {f: f in chosen for f in new}
+        history.append((q.id, list(vals), {f: answers[f] for f in vals if f in answers}))
         answers.update(vals)
         for f in vals:
             sources[f] = "question"
         asked.append(q.id)
-        history.append((q.id, list(vals)))
+    if stopped:
+        console.print(
+            "[bold]" + _("You stopped before the end: this is what your answers so far show.") + "[/bold]"
+        )
     state = {True: "present", False: "absent", None: "unknown"}
     req = AssessRequest(
         age=age,
@@ -185,11 +196,15 @@ def run_interview(
     return a.assess(req)
 
 
-def _go_back(history: list[tuple[str, list[str]]], answers: dict[str, bool | None], asked: list[str]) -> None:
+def _go_back(
+    history: list[tuple[str, list[str], dict[str, bool | None]]], answers: dict[str, bool | None], asked: list[str]
+) -> None:
+    """Undo the last question: its answers go, and those it replaced (a confirmation's) come back."""
     if not history:
         return
-    qid, fs = history.pop()
+    qid, fs, before = history.pop()
     for f in fs:
         answers.pop(f, None)
+    answers.update(before)
     if qid in asked:
         asked.remove(qid)

@@ -29,6 +29,7 @@ def run_one(
     answers: dict[str, bool | None] = {}
     given: dict[str, bool | None] = {}
     asked: list[str] = []
+    own: set[str] = set()  # what the person said in their own words: never held for confirmation
     transcript: list[Turn] = []
     turns: int | None = None
     items: int | None = None
@@ -41,6 +42,7 @@ def run_one(
         if mode == "interview":
             answers = {f: True for f in v.presenting}
             given = dict(answers)
+            own = set(v.presenting)
             turns = items = 0
         else:
             assert parser is not None
@@ -48,13 +50,14 @@ def run_one(
             # One confirmation turn, as the terminal and web interviews do: "this is what I understood;
             # is it right?" The person corrects what was misread (each finding answered as the patient would).
             answers = {f: patient.answer(f) for f in understood}
+            own = set(understood)  # the person's own words, as they corrected them
             turns = items = 0
             if understood:
                 asked.append(CONFIRM_TURN)
                 transcript.append(Turn(CONFIRM_TURN, CONFIRM, dict(answers)))
                 turns, items = 1, len(understood)
         while True:
-            st = a.step(v.age, v.sex, answers, asked)
+            st = a.step(v.age, v.sex, answers, asked, own=own)
             q = st.choice.question
             if q is None or st.choice.should_stop or turns >= MAX_TURNS:
                 break

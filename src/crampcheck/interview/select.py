@@ -7,11 +7,14 @@ number of triage levels a "yes" would add (one-step lookahead through the red-fl
 conditions' own escalation lines). Only the "no" branch is computed per candidate; the "yes" posterior follows
 from the law of total probability (performance notes, section c). A grouped question is worth the sum of its
 unanswered members (an upper bound of its joint information; it costs one turn). The interview stops when no
-question is worth more than STOP_VALUE and no partly satisfied rule is open, or after MAX_TURNS.
+question is worth more than STOP_VALUE and no partly satisfied rule is open, or after MAX_TURNS, and at once
+when the level is emergency (unless a narrower rule that would lower it is still undecided). Confirmations of
+answers already given (kind "confirm", interview/confirm.py) are chosen by the façade, never here.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,6 +22,7 @@ import numpy as np
 
 from crampcheck.engine.network import Array, Network
 from crampcheck.engine.posterior import Context, Posterior
+from crampcheck.interview.confirm import confirm_id
 from crampcheck.kb.schema import age_band
 from crampcheck.triage import RANK, Triage
 
@@ -29,6 +33,8 @@ KEEP_MASS = 1e-5  # states lighter than this (normalised) are ignored when scori
 DANGER_GROUP = "danger"
 PREGNANCY = "pregnant"
 CONFIRM = "confirm"  # the kind of a question that asks again about findings already answered
+EMERGENCY = "emergency"  # at this level the interview stops, once no answer still to come can lower it
+MAX_OPEN = 12  # a rule with more unasked findings than this is not checked answer by answer (not settled)
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,9 @@ class Selector:
             if f not in self.question_of:
                 self.questions[f] = QuestionSpec(f, "single", (f,))
                 self.question_of[f] = f
+        # "You said X: is that right, now?" for every finding a question can ask (interview/confirm.py)
+        for f in list(self.question_of):
+            self.questions[confirm_id(f)] = QuestionSpec(confirm_id(f), CONFIRM, (f,))
         self.rules_by_finding: dict[str, list[int]] = {}
         for k, r in enumerate(triage.rules):
             for f in r.findings:
@@ -128,11 +137,38 @@ class Selector:
     ) -> list[QuestionSpec]:
         out = []
         for q in self.questions.values():
-            if q.id in asked or not self.eligible(q, age, sex):
+            if q.kind == CONFIRM or q.id in asked or not self.eligible(q, age, sex):
                 continue
             if any(f not in answers for f in q.findings):
                 out.append(q)
         return out
+
+    def emergency_settled(self, answers: Mapping[str, bool | None], age: int) -> bool:
+        """Is the level emergency whatever the questions not yet asked would be answered?
+
+        True when an emergency rule has fired and holds for every answer to its findings not yet asked (a rule
+        with "not X" fires while X is not known; asking X could still turn it off) and no narrower rule that
+        would replace it is still undecided. An emergency that rests only on a likely condition's own level
+        is not settled: further answers can change what is likely.
+        """
+        if self.triage.pending_deescalation(answers, age):
+            return False
+        for r in self.triage.fired_rules(answers, age):
+            if r.level != EMERGENCY:
+                continue
+            open_fs = sorted(f for f in r.findings if f not in answers)
+            if len(open_fs) > MAX_OPEN:
+                continue
+            a = dict(answers)
+            holds = True
+            for bits in itertools.product((False, True), repeat=len(open_fs)):
+                a.update(zip(open_fs, bits, strict=True))
+                if r.fn(a, age) is not True:
+                    holds = False
+                    break
+            if holds:
+                return True
+        return False
 
     def level_if_yes(self, f: str, answers: Mapping[str, bool | None], age: int, top: list[str]) -> int:
         """Triage rank reached if f were answered yes (rules mentioning f and the top conditions' lines)."""
@@ -164,6 +200,8 @@ class Selector:
         open_qs = self.open_questions(answers, asked, age, sex)
         if not open_qs or turns >= MAX_TURNS:
             return Choice(None, True, "no questions left" if not open_qs else "turn limit", {})
+        if current_level == EMERGENCY and self.emergency_settled(answers, age):
+            return Choice(None, True, "emergency: get help now", {})
         by_id = {q.id: q for q in open_qs}
         if DANGER_GROUP in by_id:
             return Choice(by_id[DANGER_GROUP], False, "danger signs first", {})

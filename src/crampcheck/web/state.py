@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, AssessRequest
 
 _ID = re.compile(r"^[a-z0-9_]{1,80}$")
+_QID = re.compile(r"^(confirm:)?[a-z0-9_]{1,80}$")  # a question id; "confirm:<finding>" asks an answer again
 STATES = ("present", "absent", "unknown")
 SOURCES = ("initial", "question", "text", "facts", "correction")
 
@@ -55,7 +56,7 @@ class InterviewState:
             if len(parts) != 3 or not _ID.match(parts[0]) or parts[1] not in STATES or parts[2] not in SOURCES:
                 raise StateError("a")
             answers.append(Answer(finding=parts[0], state=parts[1], source=parts[2]))  # type: ignore[arg-type]
-        if any(not _ID.match(q) for q in asked) or len(asked) > 200:
+        if any(not _QID.match(q) for q in asked) or len(asked) > 200:
             raise StateError("asked")
         return cls(lang=lang, age=age_n, sex=sex, answers=answers, asked=list(asked))
 

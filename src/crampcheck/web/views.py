@@ -226,7 +226,8 @@ def _advance(
     rows = _answer_rows(a, st, lang)
     common: dict[str, Any] = {"st": st, "result": result, "rows": rows, "notes": notes or []}
     question: Question | None = a.question_model(ask, lang) if ask else result.next_question
-    emergency = result.triage.level == "emergency"
+    # at an emergency the result shows at once, unless an answer that decides it is to be confirmed first
+    emergency = result.triage.level == "emergency" and not (question is not None and question.kind == "confirm")
     if force_result or question is None or (ask is None and (result.should_stop or emergency)):
         return _result_page(request, a, st, result, common)
     return _page(request, "question.html", lang, question=question, prefill=prefill or {}, **common)
