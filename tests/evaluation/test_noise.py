@@ -131,7 +131,7 @@ class ScriptedInterview:
         self.questions = questions
         self.seen: list[dict[str, bool | None]] = []
 
-    def step(self, age: int, sex: str, answers: dict[str, bool | None], asked: list[str]) -> Any:
+    def step(self, age: int, sex: str, answers: dict[str, bool | None], asked: list[str], own: Any = ()) -> Any:
         self.seen.append(dict(answers))
         q = self.questions[len(asked)] if len(asked) < len(self.questions) else None
         return SimpleNamespace(

@@ -33,12 +33,13 @@ def test_pregnancy_is_asked_of_women_of_childbearing_age_only(a: Assessor) -> No
 
 
 def test_partly_satisfied_rule_is_completed_next(a: Assessor) -> None:
-    # a wound is known; the tetanus rule R1 needs jaw stiffness etc.: their group must come next
-    answers: dict[str, bool | None] = {"recent_wound": True, "jaw_stiffness_trismus": True}
-    st = a.step(40, "male", answers, ["danger"])
-    assert st.triage.level in ("urgent", "emergency")
+    # jaw stiffness is known (urgent); the tetanus rule R1 (emergency) needs a wound, a vaccine not current,
+    # etc.: their group must come next (with a wound already known R1 has fired and the interview stops)
+    answers: dict[str, bool | None] = {"jaw_stiffness_trismus": True}
+    st = a.step(40, "male", answers, ["danger"], own=set(answers))  # said first: never asked again
+    assert st.triage.level == "urgent"
     q = st.choice.question
-    assert q is not None and {"tetanus_vaccine_not_current", "many_muscles_at_once", "stiff_neck"} & set(
+    assert q is not None and {"tetanus_vaccine_not_current", "many_muscles_at_once", "recent_wound"} & set(
         q.findings
     )
 

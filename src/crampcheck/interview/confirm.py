@@ -36,7 +36,7 @@ from crampcheck.triage import RANK
 SLIP = 0.05  # chance of ticking a finding one does not have (the evaluation's noisy patient: P/2 at P = 0.1)
 TICK = 0.85  # chance of ticking one that one has (1 - P - P/2)
 IMPLAUSIBLE = SLIP / (SLIP + TICK)  # 0.056: below it a deciding "yes" is more likely a slip than the truth
-CONFIRM_FROM = "urgent"  # only answers that raise the level to this or above are confirmed
+CONFIRM_FROM = "doctor"  # only answers that raise the level to this or above are confirmed
 CONFIRM_PREFIX = "confirm:"
 
 
