@@ -23,7 +23,7 @@ def hidden(html: str) -> list[tuple[str, str]]:
 
 
 def q_of(html: str) -> str | None:
-    m = re.search(r'name="q" value="([a-z_0-9]+)"', html)
+    m = re.search(r'name="q" value="([a-z_0-9:]+)"', html)
     return m.group(1) if m else None
 
 
@@ -68,9 +68,23 @@ def test_back_and_change(client: TestClient) -> None:
 
 
 def test_emergency_goes_straight_to_results(client: TestClient) -> None:
+    # chest pain typed by the person: the emergency result at once
+    html = client.post("/start", data={"age": "60", "sex": "male", "lang": "en", "text": "I have chest pain"}).text
+    assert 'id="emergency"' in html and "Call emergency services now" in html
+    # a tick that nothing else supports is asked again on one yes / no / don't know screen first
     html = client.post("/start", data={"age": "60", "sex": "male", "lang": "en"}).text
     res = post(client, html, action="answer", tick=["chest_pain"])
-    assert 'id="emergency"' in res and "Call emergency services now" in res
+    assert q_of(res) == "confirm:chest_pain" and 'id="emergency"' not in res
+    assert "You said yes to" in res and 'id="yes"' in res and 'id="no"' in res and 'id="unknown"' in res
+    done = post(client, res, action="yes")
+    assert 'id="emergency"' in done and "Call emergency services now" in done
+    assert ("asked", "confirm:chest_pain") in hidden(done)
+    fixed = post(client, res, action="no")
+    assert 'id="emergency"' not in fixed and q_of(fixed) not in (None, "confirm:chest_pain")
+    assert ("a", "chest_pain:absent:question") in hidden(fixed) and (
+        "a",
+        "chest_pain:present:question",
+    ) not in hidden(fixed)
 
 
 def test_tampered_state_is_refused_kindly(client: TestClient) -> None:
