@@ -107,10 +107,12 @@ class Assessor:
         asked_set = set(asked)
         turns = len(asked_set)
         deciding = {f for r in tri.reasons if r.level == tri.level for f in r.findings}
-        conf = to_confirm(
-            self.net, ctx, post, answers, own, asked_set, tri.level, deciding,
-            lambda rest: self._triage(ctx, rest, False)[3].level,
-        )  # fmt: skip
+
+        def reassess(rest: dict[str, bool | None]) -> tuple[Posterior, str]:
+            p, _, _, t = self._triage(ctx, rest, False)
+            return p, t.level
+
+        conf = to_confirm(self.net, ctx, post, answers, own, asked_set, tri.level, deciding, reassess)
         if conf is not None and turns < MAX_TURNS:
             q = self.selector.questions[confirm_id(conf.finding)]
             choice = Choice(q, False, "confirming an implausible answer that decides the level", {})

@@ -58,10 +58,19 @@ def predictive_yes(net: Network, ctx: Context, post: Posterior, finding: str) ->
     return float(min(1.0, np.exp(log_with - log_without)))
 
 
+def prob_yes(net: Network, ctx: Context, post: Posterior, finding: str) -> float | None:
+    """P(finding = yes | the answers of ``post``), for a finding not among them; None if not modelled."""
+    fi = net.fidx.get(finding)
+    if fi is None:
+        return None
+    ll = finding_loglik(net, ctx, np.array([fi]), np.array([True]))[0]
+    return float(np.clip(post.weights @ np.exp(ll), 0.0, 1.0))
+
+
 @dataclass(frozen=True)
 class ToConfirm:
     finding: str
-    p_yes: float  # its leave-one-out predictive probability
+    p_yes: float  # its predictive probability given the answers that are not themselves in doubt
     level_without: str  # the level if the implausible answers were not given
 
 
@@ -74,27 +83,33 @@ def to_confirm(
     asked: Collection[str],
     level: str,
     deciding: Collection[str],
-    level_without: Callable[[dict[str, bool | None]], str],
+    reassess: Callable[[dict[str, bool | None]], tuple[Posterior, str]],
 ) -> ToConfirm | None:
     """The answer to confirm next, or None.
 
-    ``deciding``: findings answered yes that the reasons at the current level rest on; ``own``: findings the
-    person stated in their own words (never delayed); ``level_without(answers)`` recomputes the level.
+    ``deciding``: findings that the reasons at the current level rest on; ``own``: findings the person stated
+    in their own words (never delayed); ``reassess(answers)`` gives the posterior and level for other answers.
+
+    The answers in doubt are the deciding "yes" answers to questions not yet confirmed. Each is judged on the
+    answers NOT in doubt, so that two mistaken ticks cannot vouch for each other (a slip in "dark urine" and
+    one in "sudden weakness" each make the other look likely); with one in doubt this is the leave-one-out
+    predictive. The least plausible is asked again if, without all the implausible ones, the level is lower.
     """
     if RANK[level] < RANK[CONFIRM_FROM]:
         return None
-    cands: list[tuple[float, str]] = []
-    for f in sorted(deciding):
-        if answers.get(f) is not True or f in own or confirm_id(f) in asked:
-            continue
-        p = predictive_yes(net, ctx, post, f)
-        if p is not None and p < IMPLAUSIBLE:
-            cands.append((p, f))
+    doubt = [f for f in sorted(deciding) if answers.get(f) is True and f not in own and confirm_id(f) not in asked]
+    if not doubt:
+        return None
+    if len(doubt) == 1:
+        probs = {doubt[0]: predictive_yes(net, ctx, post, doubt[0])}
+    else:
+        base, _ = reassess({f: v for f, v in answers.items() if f not in doubt})
+        probs = {f: prob_yes(net, ctx, base, f) for f in doubt}
+    cands = sorted((p, f) for f, p in probs.items() if p is not None and p < IMPLAUSIBLE)
     if not cands:
         return None
-    rest = {f: v for f, v in answers.items() if f not in {f for _, f in cands}}
-    lower = level_without(rest)
+    _, lower = reassess({f: v for f, v in answers.items() if f not in {f for _, f in cands}})
     if RANK[lower] >= RANK[level]:
         return None  # the level stands on plausible answers too
-    p, f = min(cands)
+    p, f = cands[0]
     return ToConfirm(f, p, lower)
