@@ -160,7 +160,11 @@ class Assessment(BaseModel):
     none_of_the_above: float = Field(description="probability that no modelled cause is present")
     triage: Triage
     next_question: Question | None
-    should_stop: bool
+    should_stop: bool = Field(
+        description="true when the interview should end: no question is worth asking, or the level is emergency "
+        "and no answer still to come can lower it (an implausible answer that decides it is confirmed first, "
+        "as next_question)"
+    )
     advice: list[AdviceItem]
     disclaimer: str
     engine: EngineInfo
