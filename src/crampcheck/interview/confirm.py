@@ -17,9 +17,9 @@ one does not have, e, times P(no) equals the chance of ticking one that one has,
 p* = e / (e + s). With the evaluation's noisy patient (10% "don't know", 5% wrong) e = 0.05 and s = 0.85, so
 p* = 0.056: below it a "yes" is more likely a slip than the truth. A confirmation costs one turn; not asking
 can send a person with ordinary cramps to the emergency department; asking a true "yes" again risks losing it
-only if the person then answers differently. Measured on the development sets, a red flag that is true has a
-predictive probability well above this in every emergency vignette but a few whose red flag the person said
-first (never delayed); most mistaken ticks are far below it (see the report of the branch that added this).
+only if the person then answers differently. Measured on the development sets in interview mode (shared dev,
+second, third, fourth, probes/dev; noiseless and noise 0.1 with seeds 0 and 1): of the deciding ticks judged,
+22 of 490 true ones (4.5%) and 417 of 473 mistaken ones (88%) fall below 0.056 (at 0.1: 49 and 447).
 """
 
 from __future__ import annotations
