@@ -9,7 +9,7 @@ from rich.text import Text
 
 from crampcheck.cli.output import FoldTable
 from crampcheck.i18n import translator
-from crampcheck.schema import Assessment
+from crampcheck.schema import Assessment, percent
 
 LEVEL_STYLE = {"self_care": "green", "doctor": "yellow", "urgent": "dark_orange", "emergency": "bold white on red"}
 GRADE_STYLE = {"strong": "green", "moderate": "cyan", "weak": "yellow", "none": "red", "contradicted": "red"}
@@ -38,7 +38,7 @@ def render(console: Console, a: Assessment) -> None:
             why.append(f"[green]+[/green] {x.text}")
         for x in c.lowered_by[:2]:
             why.append(f"[red]−[/red] {x.text}")
-        t.add_row(c.name, f"{bar(c.probability, 12)} {c.probability:.0%}", "\n".join(why) or "—")
+        t.add_row(c.name, f"{bar(c.probability, 12)} {percent(c.probability)}", "\n".join(why) or "—")
     console.print(t)
     console.print(
         Text(

@@ -16,6 +16,10 @@ from crampcheck.kb.schema import LANGS, KnowledgeBase, Text, TextList, expr_find
 INDISTINGUISHABLE_LOG_LR = 0.05  # two conditions whose every finding's likelihood ratio differs less than this
 
 
+# the reason sentences the result needs (crampcheck.assess)
+REASON_KEYS = ("probable", "likely_cause", "possible_cause", "because")
+
+
 def _text_missing(t: Text | TextList) -> list[str]:
     return [lang for lang in LANGS if not getattr(t, lang)]
 
@@ -60,6 +64,24 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
         for f in expr_findings(rule.when, kb.rule_sets):
             if f not in kb.findings:
                 out.append(Problem("model/rules.yaml", rule.id, f"unknown finding '{f}'"))
+        for rc in rule.conditions:
+            if rc not in kb.conditions:
+                out.append(Problem("model/rules.yaml", rule.id, f"unknown condition '{rc}'"))
+        if rule.level in ("urgent", "emergency") and not rule.conditions and rule.outside_model is None:
+            out.append(
+                Problem(
+                    "model/rules.yaml",
+                    rule.id,
+                    "a red-flag rule must name the conditions it is about ('conditions') or the danger outside "
+                    "the model ('outside_model')",
+                )
+            )
+        for sup in rule.suppresses:
+            if sup not in {r.id for r in kb.rules}:
+                out.append(Problem("model/rules.yaml", rule.id, f"suppresses unknown rule '{sup}'"))
+    for key in REASON_KEYS:
+        if key not in kb.reason_texts:
+            out.append(Problem("text/triage.yaml", f"reasons.{key}", "missing reason sentence"))
     for cid, cond in kb.conditions.items():
         for line in [*cond.triage.escalate, *cond.triage.deescalate]:
             for f in expr_findings(line.when, kb.rule_sets):

@@ -254,10 +254,17 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
             groups[gid] = g
     triage_text: dict[str, TriageText] = {}
     disclaimer = Text(en="This is information, not a diagnosis. If you are worried, see a doctor.")
+    reason_texts: dict[str, Text] = {}
     for k, raw in ttext.items():
         if k == "disclaimer":
             d = r.model(Text, raw, "text/triage.yaml", k)
             disclaimer = d or disclaimer
+            continue
+        if k == "reasons":
+            for rk, rraw in (raw or {}).items():
+                rt = r.model(Text, rraw, "text/triage.yaml", f"reasons.{rk}")
+                if rt is not None:
+                    reason_texts[rk] = rt
             continue
         t = r.model(TriageText, raw, "text/triage.yaml", k)
         if t is not None:
@@ -301,6 +308,7 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
         references=references,
         article=article,
         triage_text=triage_text,
+        reason_texts=reason_texts,
         disclaimer=disclaimer,
         context_findings=context,
         pregnancy_q=pregnancy_q,

@@ -65,7 +65,7 @@ class SexValue(Strict):
 # A rule expression is kept as parsed YAML (str | dict) and compiled by crampcheck.triage; its shape is
 # validated here so a curator gets a message naming the rule.
 
-EXPR_KEYS = {"all", "any", "not", "age_ge", "age_lt", "set"}
+EXPR_KEYS = {"all", "any", "not", "maybe", "age_ge", "age_lt", "set"}
 
 
 def validate_expr(e: Any, where: str) -> None:
@@ -81,8 +81,8 @@ def validate_expr(e: Any, where: str) -> None:
             raise ValueError(f"{where}: '{k}' takes a non-empty list")
         for i, x in enumerate(v):
             validate_expr(x, f"{where}.{k}[{i}]")
-    elif k == "not":
-        validate_expr(v, f"{where}.not")
+    elif k in ("not", "maybe"):
+        validate_expr(v, f"{where}.{k}")
     elif k in ("age_ge", "age_lt"):
         if not isinstance(v, int) or not 0 <= v <= 130:
             raise ValueError(f"{where}: '{k}' takes a whole age, got {v!r}")
@@ -100,7 +100,7 @@ def expr_findings(e: Any, sets: dict[str, Any] | None = None) -> set[str]:
         for x in v:
             out |= expr_findings(x, sets)
         return out
-    if k == "not":
+    if k in ("not", "maybe"):
         return expr_findings(v, sets)
     if k == "set" and sets is not None and v in sets:
         return expr_findings(sets[v], sets)
@@ -124,6 +124,9 @@ class Rule(Strict):
     policy: bool = False
     strict: bool = False
     suppresses: list[str] = Field(default_factory=list)
+    # what the rule is about: modelled condition ids, and/or the danger outside the model it names
+    conditions: list[str] = Field(default_factory=list)
+    outside_model: Text | None = None
 
 
 class TriageLine(Strict):
@@ -290,5 +293,11 @@ class KnowledgeBase(BaseModel):
     article: list[ArticleClaim]
     triage_text: dict[str, TriageText]
     disclaimer: Text
+    # the sentences that explain a triage reason (text/triage.yaml, `reasons`), with {placeholders}
+    reason_texts: dict[str, Text] = Field(default_factory=dict)
     context_findings: list[str] = Field(default_factory=list)
     pregnancy_q: dict[str, float] = Field(default_factory=dict)
+
+    def reason_text(self, key: str, lang: str) -> str:
+        """A reason sentence of text/triage.yaml in ``lang`` (``kb check`` makes sure each one exists)."""
+        return self.reason_texts[key].get(lang)
