@@ -155,8 +155,8 @@ def advice_context_problems(kb: KnowledgeBase) -> list[Problem]:
         for c in a.not_with or ():
             if c not in kb.conditions:
                 err("not_with", f"unknown condition '{c}'{_suggest(c, kb.conditions)}")
-            elif c in a.conditions:
-                err("not_with", f"condition '{c}' is in both 'conditions' and 'not_with'")
+        if a.not_with is not None and len(set(a.not_with)) != len(a.not_with):
+            err("not_with", "a condition is listed twice")
         if a.not_with is None and a.kind in ("now", "prevent") and not a.safety and not a.levels:
             err(
                 "not_with",
