@@ -140,22 +140,18 @@ def advice_for(
     level_items: list[tuple[Advice, list[str]]] = []
     candidates: list[tuple[tuple[int, int, str], Advice, list[str]]] = []
     for a in kb.advice.values():
+        if a.levels and level not in a.levels:
+            continue
+        hits = [c for c in a.conditions if c in rank]
+        if a.conditions and not hits:
+            continue
         if not fits_person(a, ctx) or harmful_beside(a, rank, level, ctx):
             continue
         if a.levels:
-            if level in a.levels and not a.conditions:
-                level_items.append((a, []))
-            elif level in a.levels and any(c in rank for c in a.conditions):
-                level_items.append((a, [c for c in a.conditions if c in rank]))
-            continue
-        if a.conditions:
-            hits = [c for c in a.conditions if c in rank]
-            if not hits:
-                continue
-            best = min(rank[c] for c in hits)
+            level_items.append((a, hits))
         else:
-            hits, best = [], GENERAL
-        candidates.append(((best, GRADE_ORDER[a.evidence], a.id), a, hits))
+            best = min(rank[c] for c in hits) if hits else GENERAL
+            candidates.append(((best, GRADE_ORDER[a.evidence], a.id), a, hits))
     applicable = {a.id for _, a, _ in candidates}
     by_kind: dict[str, list[tuple[tuple[int, int, str], Advice, list[str]]]] = {k: [] for k in KIND_ORDER}
     for key, a, hits in candidates:
