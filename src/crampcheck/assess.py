@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crampcheck.advice import advice_for, likely_conditions
+from crampcheck.advice import AdviceContext, advice_context, advice_for, likely_conditions
 from crampcheck.engine.network import Network, compile_network
 from crampcheck.engine.posterior import (
     Context,
@@ -92,7 +92,7 @@ class Assessor:
         self.selector = Selector(self.net, self.rules, groups, singles)
         # Built response parts that depend only on their key (models are never changed after building).
         self._questions: dict[tuple[str, str], Question] = {}
-        self._advice: dict[tuple[tuple[str, ...], str, str], list[AdviceItem]] = {}
+        self._advice: dict[tuple[tuple[str, ...], str, AdviceContext, str], list[AdviceItem]] = {}
 
     # --- the computation ------------------------------------------------------------------------------
     def step(
@@ -180,7 +180,9 @@ class Assessor:
             )
         triage = self._triage_model(st.triage, prob, lang)
         question = self.question_model(st.choice.question.id, lang) if st.choice.question else None
-        advice = self._advice_list(likely_conditions(st.ranked), st.triage.level, lang)
+        likely = likely_conditions(st.ranked)
+        person = advice_context(kb, req.age, answers, {c: st.levels[c][0] for c in likely})
+        advice = self._advice_list(likely, st.triage.level, person, lang)
         return Assessment(
             kb_version=kb.version,
             lang=lang,
@@ -253,15 +255,18 @@ class Assessor:
             q = self._questions[key] = self._question_model(self.selector.questions[qid], lang)
         return q
 
-    def _advice_list(self, likely: tuple[str, ...], level: str, lang: str) -> list[AdviceItem]:
-        """The advice for these likely conditions and level. It depends on nothing else, and the built items
-        are kept (a few hundred combinations at most; cleared when full)."""
-        key = (likely, level, lang)
+    def _advice_list(
+        self, likely: tuple[str, ...], level: str, person: AdviceContext, lang: str
+    ) -> list[AdviceItem]:
+        """The advice for these likely conditions, level and person. It depends on nothing else (the context
+        holds only what the advice data mentions: an age class, a few answers, the likely causes needing
+        urgent care), and the built items are kept (cleared when full)."""
+        key = (likely, level, person, lang)
         items = self._advice.get(key)
         if items is None:
             if len(self._advice) >= 4096:
                 self._advice.clear()
-            items = [self._advice_model(a, hits, lang) for a, hits in advice_for(self.kb, likely, level)]
+            items = [self._advice_model(a, hits, lang) for a, hits in advice_for(self.kb, likely, level, person)]
             self._advice[key] = items
         return list(items)
 

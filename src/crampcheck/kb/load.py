@@ -279,15 +279,18 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
                 r.err("references.yaml", f"[{i}]", f"duplicate reference id '{ref.id}'")
             references[ref.id] = ref
     advice: dict[str, Advice] = {}
+    advice_files: dict[str, str] = {}
     adv_dir = root / "advice"
     for p in sorted(adv_dir.glob("*.yaml")) if adv_dir.is_dir() else []:
         file = r.rel(p)
         for i, raw in enumerate(_list(r, r.yaml(file), file)):
-            a = r.model(Advice, raw, file, f"[{i}]")
+            aid = raw.get("id") if isinstance(raw, dict) else None
+            a = r.model(Advice, raw, file, aid if isinstance(aid, str) and aid else f"[{i}]")
             if a is not None:
                 if a.id in advice:
                     r.err(file, f"[{i}]", f"duplicate advice id '{a.id}'")
                 advice[a.id] = a
+                advice_files[a.id] = file
     article: list[ArticleClaim] = []
     for i, raw in enumerate(article_doc):
         c = r.model(ArticleClaim, raw, "article.yaml", f"[{i}]")
@@ -305,6 +308,7 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
         rule_sets=rule_sets,
         groups=groups,
         advice=advice,
+        advice_files=advice_files,
         references=references,
         article=article,
         triage_text=triage_text,

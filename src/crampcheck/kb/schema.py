@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Level = Literal["self_care", "doctor", "urgent", "emergency"]
 Grade = Literal["strong", "moderate", "weak", "none", "contradicted"]
 BANDS: tuple[str, ...] = ("1-11", "12-17", "18-39", "40-59", "60-74", "75+")
 LANGS: tuple[str, ...] = ("en", "zh")
+MIN_AGE, MAX_AGE = 1, 110  # the ages an assessment accepts (crampcheck.schema)
 
 
 def age_band(age: int) -> str:
@@ -239,6 +240,17 @@ class Reference(Strict):
 
 
 class Advice(Strict):
+    """One advice item, and who it fits (``crampcheck.advice`` applies the context fields).
+
+    ``not_with``: the conditions beside which the item is wrong or harmful; it is hidden when one of them is
+    a likely cause needing urgent care (its own level or the assessment's is urgent or emergency). ``None``
+    means not yet reviewed, which ``kb check`` reports for ``now``/``prevent`` items; ``[]`` means reviewed.
+    ``min_age``/``max_age``: the ages it is shown to. ``requires_any``: the findings (a medicine, an illness)
+    it is about; hidden when every one of them is answered no. ``replaced_by``: more specific items that
+    contradict it; hidden when one of them applies. ``safety``: when to get help or what would harm; shown
+    whenever it applies, outside the per-kind quotas.
+    """
+
     id: str
     kind: Literal["now", "prevent", "see", "avoid"]
     text: Text
@@ -248,6 +260,21 @@ class Advice(Strict):
     conditions: list[str] = Field(default_factory=list)
     levels: list[Level] = Field(default_factory=list)
     article_claim: str | None = None
+    not_with: list[str] | None = None
+    min_age: int | None = Field(default=None, ge=MIN_AGE, le=MAX_AGE)
+    max_age: int | None = Field(default=None, ge=MIN_AGE, le=MAX_AGE)
+    requires_any: list[str] = Field(default_factory=list)
+    replaced_by: list[str] = Field(default_factory=list)
+    safety: bool = False
+
+    @model_validator(mode="after")
+    def _ages(self) -> Advice:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError(f"min_age {self.min_age} is above max_age {self.max_age}: no one could be shown it")
+        return self
+
+    def fits_age(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
 
 
 class QuestionGroup(Strict):
@@ -289,6 +316,7 @@ class KnowledgeBase(BaseModel):
     rule_sets: dict[str, Any]
     groups: dict[str, QuestionGroup]
     advice: dict[str, Advice]
+    advice_files: dict[str, str] = Field(default_factory=dict)  # advice id -> its file, for kb check messages
     references: dict[str, Reference]
     article: list[ArticleClaim]
     triage_text: dict[str, TriageText]
