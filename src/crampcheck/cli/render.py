@@ -23,7 +23,15 @@ def bar(p: float, width: int = 20) -> str:
 def render(console: Console, a: Assessment) -> None:
     _ = translator(a.lang)
     tri = a.triage
-    reasons = "\n".join(f"• {r.text}" for r in tri.reasons[:5])
+    names = {c.id: f"{c.name} ({percent(c.probability)})" for c in a.conditions}
+    lines = []
+    for r in tri.reasons[:5]:
+        lines.append(f"• {r.text}")
+        if r.conditions:
+            lines.append("  " + _("Possible cause behind it:") + " " + ", ".join(names[c] for c in r.conditions))
+        if r.outside_model:
+            lines.append("  " + _("A cause outside what this tool covers:") + " " + r.outside_model)
+    reasons = "\n".join(lines)
     banner = Text(_("Triage") + f": {tri.label}\n", style="bold")
     banner.append(tri.message + ("\n\n" + reasons if reasons else ""))
     console.print(Panel(banner, style=LEVEL_STYLE.get(tri.level, ""), title=_("What to do")))

@@ -60,6 +60,8 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "emergency_now": _("Call emergency services now"),
         "emergency_numbers": _("For example 120 in mainland China, 112 in Europe, 999 in the UK, 911 in the US."),
         "why_level": _("Why this level"),
+        "reason_about": _("Possible cause behind it:"),
+        "outside_model": _("A cause outside what this tool covers:"),
         "causes": _("Possible causes"),
         "causes_intro": _(
             "These are possibilities, not certainties. Several causes can be present at once, so the chances do "
