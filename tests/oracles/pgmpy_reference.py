@@ -3,13 +3,14 @@
 pgmpy knows nothing of noisy-OR or leak inhibitors: each observed finding gets a TabularCPD over its parents
 computed from the model's definition (fact base 1.4), and we run one VariableElimination query per condition
 (never a joint query, which would build a 2^n table). Only observed findings are added: unobserved ones are
-barren and would be pruned anyway.
+barren and would be pruned anyway. A diagnosis of exclusion is an edge from each explaining cause to the
+excluded condition, whose CPD holds r x prior in every column with a cause present.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -27,15 +28,36 @@ def _p_no(stated_col: np.ndarray, leak: float, parents: list[int], states: tuple
     return (1.0 - leak * inh) * act
 
 
-def build_model(stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, observed: list[int]):  # type: ignore[no-untyped-def]
+def build_model(  # type: ignore[no-untyped-def]
+    stated: np.ndarray,
+    leak: np.ndarray,
+    prior: np.ndarray,
+    observed: list[int],
+    exclusions: Sequence[tuple[int, Sequence[int], float]] = (),
+):
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.models import DiscreteBayesianNetwork
 
     n, _ = stated.shape
     edges = []
     cpds = []
+    excl = {t: (sorted(set(causes)), r) for t, causes, r in exclusions}
     for i in range(n):
-        cpds.append(TabularCPD(f"c{i}", 2, [[1 - prior[i]], [prior[i]]]))
+        if i not in excl:
+            cpds.append(TabularCPD(f"c{i}", 2, [[1 - prior[i]], [prior[i]]]))
+            continue
+        causes, r = excl[i]
+        edges += [(f"c{c}", f"c{i}") for c in causes]
+        yes = [prior[i] * (r if any(states) else 1.0) for states in itertools.product([0, 1], repeat=len(causes))]
+        cpds.append(
+            TabularCPD(
+                f"c{i}",
+                2,
+                [[1 - p for p in yes], yes],
+                evidence=[f"c{c}" for c in causes],
+                evidence_card=[2] * len(causes),
+            )
+        )
     for j in observed:
         parents = [i for i in range(n) if not np.isnan(stated[i, j])]
         edges += [(f"c{i}", f"f{j}") for i in parents]
@@ -60,11 +82,15 @@ def build_model(stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, observe
 
 
 def pgmpy_marginals(
-    stated: np.ndarray, leak: np.ndarray, prior: np.ndarray, evidence: Mapping[int, bool]
+    stated: np.ndarray,
+    leak: np.ndarray,
+    prior: np.ndarray,
+    evidence: Mapping[int, bool],
+    exclusions: Sequence[tuple[int, Sequence[int], float]] = (),
 ) -> np.ndarray:
     from pgmpy.inference import VariableElimination
 
-    model = build_model(stated, leak, prior, sorted(evidence))
+    model = build_model(stated, leak, prior, sorted(evidence), exclusions)
     ve = VariableElimination(model)
     ev = {f"f{j}": int(v) for j, v in evidence.items()}
     out = np.zeros(stated.shape[0])

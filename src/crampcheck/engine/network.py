@@ -9,12 +9,17 @@ s = P / L0, so that for a set S of present conditions
 The network also enumerates the joint states with at most ``max_causes`` simultaneous conditions and
 precomputes, for every state and finding, ``A = sum log(1 - p)`` and ``B = prod s``; inference is then one
 gather and a few vectorised operations (see :mod:`crampcheck.engine.posterior`). Knows nothing of queries.
+
+Diagnoses of exclusion (``model/exclusions.yaml``) make the prior a two-level network: an excluded condition t
+is a child of its explaining causes E, with P(t | some of E present) = r x prior(t) and P(t | none of E) =
+prior(t). The network keeps, for each exclusion, which states contain t and which contain any of E; the
+posterior module turns them into the states' log prior.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +29,19 @@ from numpy.typing import NDArray
 from crampcheck.kb.schema import BANDS, KnowledgeBase
 
 Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A diagnosis of exclusion, compiled: condition ``target`` has prior ``factor`` x prior while any of
+    ``causes`` is present. ``has_target`` / ``has_cause`` flag the enumerated states (S,) containing the
+    target / at least one of the causes."""
+
+    target: int
+    causes: tuple[int, ...]
+    factor: float
+    has_target: NDArray[np.bool_] = field(repr=False)
+    has_cause: NDArray[np.bool_] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,7 @@ class Network:
     pregnancy_condition: int | None
     pregnancy_q: dict[str, float]  # P(pregnant | female, age band), used when the answer is unknown
     requires_any: tuple[tuple[int, tuple[int, ...]], ...]
+    exclusions: tuple[Exclusion, ...]  # diagnoses of exclusion (target, explaining causes, factor)
     max_causes: int
     states: NDArray[np.intp]  # (S, k) condition indices, padded with n
     state_size: NDArray[np.intp]  # (S,)
@@ -210,6 +229,11 @@ def compile_network(kb: KnowledgeBase, max_causes: int = 3) -> Network:
         for c, cond in kb.conditions.items()
         if cond.requires_any
     )
+    exclusions = [
+        (cidx[t], [cidx[e] for e in ex.explained_by], ex.factor)
+        for t, ex in kb.exclusions.items()
+        if t in cidx
+    ]
     return _assemble(
         conds,
         finds,
@@ -225,14 +249,21 @@ def compile_network(kb: KnowledgeBase, max_causes: int = 3) -> Network:
         dict(kb.pregnancy_q),
         requires,
         max_causes,
+        exclusions,
     )
 
 
-def from_arrays(stated: Array, leak: Array, prior: Array, max_causes: int | None = None) -> Network:
+def from_arrays(
+    stated: Array,
+    leak: Array,
+    prior: Array,
+    max_causes: int | None = None,
+    exclusions: Sequence[tuple[int, Sequence[int], float]] = (),
+) -> Network:
     """A network from raw arrays (n conditions x m findings), the same leak and prior for everyone.
 
     Used by tests and benchmarks to build random networks; ``stated`` holds P(f | c alone) at leak ``leak``
-    (nan for no link).
+    (nan for no link); ``exclusions`` lists (target, explaining causes, factor) as in ``model/exclusions.yaml``.
     """
     n, m = stated.shape
     log1mp = np.zeros((n, m))
@@ -260,6 +291,7 @@ def from_arrays(stated: Array, leak: Array, prior: Array, max_causes: int | None
         {},
         (),
         n if max_causes is None else max_causes,
+        exclusions,
     )
 
 
@@ -278,6 +310,7 @@ def _assemble(
     preg_q: dict[str, float],
     requires: tuple[tuple[int, tuple[int, ...]], ...],
     max_causes: int,
+    exclusions: Sequence[tuple[int, Sequence[int], float]] = (),
 ) -> Network:
     n, m = stated.shape
     cidx = {c: i for i, c in enumerate(conds)}
@@ -291,6 +324,25 @@ def _assemble(
     member = np.zeros((len(states), n + 1))
     np.put_along_axis(member, states, 1.0, axis=1)
     member = np.ascontiguousarray(member[:, :n])
+    targets = {t for t, _, _ in exclusions}
+    compiled: list[Exclusion] = []
+    for t, causes, r in exclusions:
+        cs = tuple(sorted(set(int(c) for c in causes)))
+        if not 0 <= t < n or not cs or any(not 0 <= c < n for c in cs):
+            raise ValueError(f"exclusion of condition {t}: condition indices out of range")
+        if t in cs or targets & set(cs):
+            raise ValueError(f"exclusion of condition {t}: an explaining cause must not itself be excluded")
+        if not 0.0 < r <= 1.0:
+            raise ValueError(f"exclusion of condition {t}: the factor must be in (0, 1], got {r}")
+        compiled.append(
+            Exclusion(
+                target=int(t),
+                causes=cs,
+                factor=float(r),
+                has_target=member[:, t] > 0,
+                has_cause=member[:, list(cs)].any(axis=1),
+            )
+        )
     return Network(
         conditions=conds,
         findings=finds,
@@ -307,6 +359,7 @@ def _assemble(
         pregnancy_condition=preg_cond,
         pregnancy_q=preg_q,
         requires_any=requires,
+        exclusions=tuple(compiled),
         max_causes=max_causes,
         states=states,
         state_size=(states < n).sum(axis=1),

@@ -7,6 +7,12 @@ prior x likelihood, computed for all states at once from the precomputed arrays.
 left out (more than k causes) is bounded by their prior mass, which this module reports with the result.
 Unanswered and "unknown" findings are barren and drop out. Pregnancy is context: when it is unknown, the
 state prior is the mixture q * prior(pregnant) + (1 - q) * prior(not pregnant) (fact base 2.3).
+
+A diagnosis of exclusion t with explaining causes E and factor r (``model/exclusions.yaml``) replaces t's
+independent prior pi_t by r * pi_t in every state containing some member of E: a state with t and some of E
+gets log r, a state with some of E but without t gets log(1 - r pi_t) - log(1 - pi_t). The prior stays a
+normalised distribution (a two-level network), and each state's prior mass can only shrink or move to states
+with fewer members, so the independent tail mass remains an upper bound on the mass left out.
 """
 
 from __future__ import annotations
@@ -79,7 +85,15 @@ def _state_log_prior(net: Network, pri: Array) -> Array:
         logit = np.log(pri) - np.log1p(-pri)
     base = float(np.log1p(-pri).sum())
     pad = np.append(logit, 0.0)
-    return pad[net.states].sum(axis=1) + base
+    out = pad[net.states].sum(axis=1) + base
+    for ex in net.exclusions:
+        pt = float(pri[ex.target])
+        if pt <= 0.0:  # the target is impossible anyway: its states already weigh nothing
+            continue
+        with_t = np.log(ex.factor)
+        without_t = float(np.log1p(-ex.factor * pt) - np.log1p(-pt))
+        out += np.where(ex.has_cause, np.where(ex.has_target, with_t, without_t), 0.0)
+    return out
 
 
 def _tail_mass(pri: Array, k: int) -> float:

@@ -1,13 +1,15 @@
 """Brute-force reference inference: enumerate all 2^n joint states, straight from the model's definition.
 
 Independent of the precomputed arrays of :mod:`crampcheck.engine.network`: it evaluates, for every subset S
-of conditions, P(f = no | S) = (1 - L * prod s) * prod (1 - p) link by link. For tests (n <= 16) and as the
-brute-force baseline of ``benchmarks/bench_interview.py``.
+of conditions, P(f = no | S) = (1 - L * prod s) * prod (1 - p) link by link, and the prior of S condition by
+condition, a diagnosis of exclusion t taking prior r * pi_t when one of its explaining causes is in S (fact
+base 3.1: "idiopathic" is a diagnosis of exclusion). For tests (n <= 16) and as the brute-force baseline of
+``benchmarks/bench_interview.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -15,9 +17,16 @@ from crampcheck.engine.network import Array, link_params
 
 
 def brute_force_marginals(
-    stated: Array, leak: Array, prior: Array, evidence: Mapping[int, bool]
+    stated: Array,
+    leak: Array,
+    prior: Array,
+    evidence: Mapping[int, bool],
+    exclusions: Sequence[tuple[int, Sequence[int], float]] = (),
 ) -> tuple[Array, float]:
-    """Posterior marginals and P(evidence) by full enumeration (n conditions, stated P at leak)."""
+    """Posterior marginals and P(evidence) by full enumeration (n conditions, stated P at leak).
+
+    ``exclusions`` lists (target, explaining causes, factor r): the target's prior is r x its prior in the
+    states where any of the causes is present."""
     n, m = stated.shape
     if n > 20:
         raise ValueError("brute force is for n <= 20")
@@ -32,7 +41,11 @@ def brute_force_marginals(
         present = [i for i in range(n) if mask >> i & 1]
         pr = 1.0
         for i in range(n):
-            pr *= prior[i] if mask >> i & 1 else 1.0 - prior[i]
+            pi = float(prior[i])
+            for t, causes, r in exclusions:
+                if t == i and any(mask >> c & 1 for c in causes):
+                    pi *= r
+            pr *= pi if mask >> i & 1 else 1.0 - pi
         if pr == 0.0:
             continue
         lik = 1.0

@@ -21,11 +21,13 @@ from crampcheck.kb.schema import (
     ArticleClaim,
     Condition,
     ConditionText,
+    Exclusion,
     ConditionTriage,
     Finding,
     FindingText,
     KnowledgeBase,
     Leak,
+    LeakFloor,
     Link,
     Prior,
     QuestionGroup,
@@ -134,6 +136,8 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
     links = _mapping(r, r.yaml("model/links.yaml"), "model/links.yaml")
     ctriage = _mapping(r, r.yaml("model/condition_triage.yaml"), "model/condition_triage.yaml")
     constraints = _mapping(r, r.yaml("model/constraints.yaml", required=False), "model/constraints.yaml")
+    exclusions_doc = _mapping(r, r.yaml("model/exclusions.yaml", required=False), "model/exclusions.yaml")
+    floor_doc = r.yaml("model/leak_floor.yaml", required=False)
     rules_doc = _mapping(r, r.yaml("model/rules.yaml"), "model/rules.yaml")
     ftext = _mapping(r, r.yaml("text/findings.yaml"), "text/findings.yaml")
     qtext = _mapping(r, r.yaml("text/questions.yaml"), "text/questions.yaml")
@@ -175,6 +179,17 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
     for fid in leaks:
         if fid not in vocab_findings:
             r.err("model/leaks.yaml", fid, f"unknown finding '{fid}' (not in vocabulary.yaml)")
+    leak_floor: LeakFloor | None = None
+    if floor_doc is not None:
+        leak_floor = r.model(LeakFloor, floor_doc, "model/leak_floor.yaml", "")
+    if leak_floor is not None:
+        known_groups = {f.group for f in findings.values()}
+        for g in leak_floor.groups:
+            if g not in known_groups:
+                r.err("model/leak_floor.yaml", "groups", f"unknown finding group '{g}' (use {sorted(known_groups)})")
+        for fid, f in findings.items():
+            if f.group in leak_floor.groups and fid not in context:
+                findings[fid] = f.model_copy(update={"leak": f.leak.floored(leak_floor.value)})
     for fid in ftext:
         if fid not in vocab_findings:
             r.err("text/findings.yaml", fid, f"unknown finding '{fid}' (not in vocabulary.yaml)")
@@ -234,6 +249,31 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
         for cid in doc:
             if cid not in vocab_conditions:
                 r.err(f, cid, f"unknown condition '{cid}' (not in vocabulary.yaml)")
+
+    # diagnoses of exclusion -----------------------------------------------------------------------------------
+    exclusions: dict[str, Exclusion] = {}
+    for cid, raw in exclusions_doc.items():
+        ex = r.model(Exclusion, raw, "model/exclusions.yaml", str(cid))
+        if ex is None:
+            continue
+        if cid not in vocab_conditions:
+            r.err("model/exclusions.yaml", str(cid), f"unknown condition '{cid}' (not in vocabulary.yaml)")
+            continue
+        for k, e in enumerate(ex.explained_by):
+            if e not in vocab_conditions:
+                r.err("model/exclusions.yaml", f"{cid}.explained_by[{k}]", f"unknown condition '{e}'")
+            elif e == cid:
+                r.err("model/exclusions.yaml", f"{cid}.explained_by[{k}]", "a condition cannot explain itself")
+        exclusions[str(cid)] = ex
+    for cid, ex in exclusions.items():
+        for e in ex.explained_by:
+            if e in exclusions:
+                r.err(
+                    "model/exclusions.yaml",
+                    f"{cid}.explained_by",
+                    f"'{e}' is itself a diagnosis of exclusion here; an explaining cause must not be one "
+                    "(the prior would no longer be a two-level network)",
+                )
 
     # rules --------------------------------------------------------------------------------------------------
     rule_sets = rules_doc.get("sets") or {}
@@ -304,6 +344,8 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
         disclaimer=disclaimer,
         context_findings=context,
         pregnancy_q=pregnancy_q,
+        exclusions=exclusions,
+        leak_floor=leak_floor,
     )
     return kb, r.problems
 

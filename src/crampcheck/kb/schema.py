@@ -174,6 +174,22 @@ class Leak(Strict):
     context: bool = False
     p_if_female_by_age: dict[str, float] | None = None
 
+    def floored(self, floor: float) -> Leak:
+        """The same leak with every value (reference and age columns) raised to at least ``floor``."""
+        if self.ref is None:
+            return self
+        by_age: dict[str, float | SexValue] | None = None
+        if self.by_age is not None:
+            by_age = {
+                b: (
+                    SexValue(female=max(v.female, floor), male=max(v.male, floor))
+                    if isinstance(v, SexValue)
+                    else max(float(v), floor)
+                )
+                for b, v in self.by_age.items()
+            }
+        return self.model_copy(update={"ref": max(self.ref, floor), "by_age": by_age})
+
     def at(self, band: str, sex: str) -> float:
         assert self.ref is not None
         if self.by_age is None:
@@ -182,6 +198,27 @@ class Leak(Strict):
         if isinstance(v, SexValue):
             return v.female if sex == "female" else v.male
         return float(v)
+
+
+class Exclusion(Strict):
+    """A diagnosis of exclusion: while any of ``explained_by`` is present, the target's prior is ``factor`` times
+    its usual prior (the target is a child of its explaining causes in the prior; the engine applies it in the
+    joint-state prior, exactly)."""
+
+    explained_by: list[str] = Field(min_length=1)
+    factor: float = Field(gt=0.0, le=1.0)
+    note: str = ""
+    sources: list[str] = Field(min_length=1)
+
+
+class LeakFloor(Strict):
+    """A lower bound on the leak of every finding in ``groups`` (in every age band, and on the reference leak):
+    the rate of a "yes" that no modelled condition explains can never be near zero."""
+
+    groups: list[str] = Field(min_length=1)
+    value: float = Field(ge=0.0, le=0.5)
+    note: str = ""
+    sources: list[str] = Field(default_factory=list)
 
 
 class FindingText(Strict):
@@ -292,3 +329,5 @@ class KnowledgeBase(BaseModel):
     disclaimer: Text
     context_findings: list[str] = Field(default_factory=list)
     pregnancy_q: dict[str, float] = Field(default_factory=dict)
+    exclusions: dict[str, Exclusion] = Field(default_factory=dict)
+    leak_floor: LeakFloor | None = None
