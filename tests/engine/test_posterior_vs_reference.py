@@ -126,7 +126,8 @@ def test_prob_any_and_state_sums_agree_with_membership_products() -> None:
 
 
 def random_exclusions(rng: np.random.Generator, n: int) -> list[tuple[int, list[int], float]]:
-    """One or two excluded conditions, each with explaining causes among the conditions not excluded."""
+    """One or two excluded conditions, each with one or two groups of explaining causes (each group with its
+    own factor) among the conditions not excluded."""
     if n < 2:
         return []
     k = 1 if n < 4 else int(rng.integers(1, 3))
@@ -134,9 +135,10 @@ def random_exclusions(rng: np.random.Generator, n: int) -> list[tuple[int, list[
     others = [i for i in range(n) if i not in targets]
     out = []
     for t in targets:
-        size = int(rng.integers(1, len(others) + 1))
-        causes = [int(c) for c in rng.choice(others, size=size, replace=False)]
-        out.append((t, causes, float(rng.uniform(0.01, 1.0))))
+        for _ in range(int(rng.integers(1, 3))):
+            size = int(rng.integers(1, len(others) + 1))
+            causes = [int(c) for c in rng.choice(others, size=size, replace=False)]
+            out.append((t, causes, float(rng.uniform(0.01, 1.0))))
     return out
 
 
@@ -200,6 +202,15 @@ def test_truncated_enumeration_with_exclusions_within_reported_bound() -> None:
         assert float(np.max(np.abs(post.marginals - ref))) <= post.neglected_bound + 1e-12
 
 
+def test_several_groups_take_the_smallest_factor_present() -> None:
+    prior = np.array([0.3, 0.1, 0.2])
+    stated = np.full((3, 1), np.nan)
+    net = from_arrays(stated, np.array([0.1]), prior, exclusions=[(0, [1], 0.1), (0, [2], 0.5)])
+    p1, p2 = 0.1, 0.2
+    factor = (1 - p1) * (1 - p2) + 0.5 * (1 - p1) * p2 + 0.1 * p1  # none / only cause 2 / cause 1 present
+    assert posterior(net, CTX, {}).marginals[0] == pytest.approx(0.3 * factor, abs=1e-12)
+
+
 def test_invalid_exclusions_are_refused() -> None:
     stated = np.full((3, 1), np.nan)
     leak, prior = np.array([0.1]), np.array([0.1, 0.1, 0.1])
@@ -215,7 +226,7 @@ def test_pgmpy_agrees_with_exclusions() -> None:
 
     rng = np.random.default_rng(12)
     stated, leak, prior = random_net(rng, 7, 8)
-    excl = [(0, [2, 4, 5], 0.1), (3, [1, 6], 0.3)]
+    excl = [(0, [2, 4], 0.1), (0, [5, 4], 0.5), (3, [1, 6], 0.3)]
     obs = {0: True, 1: False, 3: True, 6: False, 7: True}
     ours = posterior(from_arrays(stated, leak, prior, exclusions=excl), CTX, obs).marginals
     np.testing.assert_allclose(ours, pgmpy_marginals(stated, leak, prior, obs, exclusions=excl), atol=1e-9)

@@ -4,7 +4,8 @@ pgmpy knows nothing of noisy-OR or leak inhibitors: each observed finding gets a
 computed from the model's definition (fact base 1.4), and we run one VariableElimination query per condition
 (never a joint query, which would build a 2^n table). Only observed findings are added: unobserved ones are
 barren and would be pruned anyway. A diagnosis of exclusion is an edge from each explaining cause to the
-excluded condition, whose CPD holds r x prior in every column with a cause present.
+excluded condition, whose CPD holds r x prior in every column with a cause present (the smallest r of the
+groups with a cause present).
 """
 
 from __future__ import annotations
@@ -41,14 +42,19 @@ def build_model(  # type: ignore[no-untyped-def]
     n, _ = stated.shape
     edges = []
     cpds = []
-    excl = {t: (sorted(set(causes)), r) for t, causes, r in exclusions}
+    groups: dict[int, list[tuple[set[int], float]]] = {}
+    for t, cs, r in exclusions:
+        groups.setdefault(t, []).append((set(cs), r))
     for i in range(n):
-        if i not in excl:
+        if i not in groups:
             cpds.append(TabularCPD(f"c{i}", 2, [[1 - prior[i]], [prior[i]]]))
             continue
-        causes, r = excl[i]
+        causes = sorted(set().union(*(cs for cs, _ in groups[i])))
         edges += [(f"c{c}", f"c{i}") for c in causes]
-        yes = [prior[i] * (r if any(states) else 1.0) for states in itertools.product([0, 1], repeat=len(causes))]
+        yes = []
+        for states in itertools.product([0, 1], repeat=len(causes)):
+            present = {c for c, on in zip(causes, states, strict=True) if on}
+            yes.append(prior[i] * min([r for cs, r in groups[i] if cs & present], default=1.0))
         cpds.append(
             TabularCPD(
                 f"c{i}",

@@ -11,9 +11,10 @@ precomputes, for every state and finding, ``A = sum log(1 - p)`` and ``B = prod 
 gather and a few vectorised operations (see :mod:`crampcheck.engine.posterior`). Knows nothing of queries.
 
 Diagnoses of exclusion (``model/exclusions.yaml``) make the prior a two-level network: an excluded condition t
-is a child of its explaining causes E, with P(t | some of E present) = r x prior(t) and P(t | none of E) =
-prior(t). The network keeps, for each exclusion, which states contain t and which contain any of E; the
-posterior module turns them into the states' log prior.
+is a child of its explaining causes, each cause c with a factor r_c, and P(t | the other members of S) =
+prior(t) x min of r_c over the causes in S (1 when none is present). The network keeps, for each excluded
+condition, which states contain it and that minimum factor per state; the posterior module turns them into
+the states' log prior.
 """
 
 from __future__ import annotations
@@ -33,15 +34,14 @@ Array = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Exclusion:
-    """A diagnosis of exclusion, compiled: condition ``target`` has prior ``factor`` x prior while any of
-    ``causes`` is present. ``has_target`` / ``has_cause`` flag the enumerated states (S,) containing the
-    target / at least one of the causes."""
+    """A diagnosis of exclusion, compiled: condition ``target`` has prior r x prior in a state whose explaining
+    causes (``factors``: cause -> r) include some present, r the smallest of theirs. ``has_target`` flags the
+    enumerated states (S,) containing the target; ``state_factor`` (S,) is that r per state (1 for none)."""
 
     target: int
-    causes: tuple[int, ...]
-    factor: float
+    factors: dict[int, float]
     has_target: NDArray[np.bool_] = field(repr=False)
-    has_cause: NDArray[np.bool_] = field(repr=False)
+    state_factor: Array = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,8 @@ def compile_network(kb: KnowledgeBase, max_causes: int = 3) -> Network:
     )
     exclusions = [
         (cidx[t], [cidx[e] for e in ex.explained_by], ex.factor)
-        for t, ex in kb.exclusions.items()
+        for t, groups in kb.exclusions.items()
+        for ex in groups
         if t in cidx
     ]
     return _assemble(
@@ -263,7 +264,8 @@ def from_arrays(
     """A network from raw arrays (n conditions x m findings), the same leak and prior for everyone.
 
     Used by tests and benchmarks to build random networks; ``stated`` holds P(f | c alone) at leak ``leak``
-    (nan for no link); ``exclusions`` lists (target, explaining causes, factor) as in ``model/exclusions.yaml``.
+    (nan for no link); ``exclusions`` lists (target, explaining causes, factor) groups as in
+    ``model/exclusions.yaml`` (several groups may share a target; a state takes the smallest factor present).
     """
     n, m = stated.shape
     log1mp = np.zeros((n, m))
@@ -324,25 +326,7 @@ def _assemble(
     member = np.zeros((len(states), n + 1))
     np.put_along_axis(member, states, 1.0, axis=1)
     member = np.ascontiguousarray(member[:, :n])
-    targets = {t for t, _, _ in exclusions}
-    compiled: list[Exclusion] = []
-    for t, causes, r in exclusions:
-        cs = tuple(sorted(set(int(c) for c in causes)))
-        if not 0 <= t < n or not cs or any(not 0 <= c < n for c in cs):
-            raise ValueError(f"exclusion of condition {t}: condition indices out of range")
-        if t in cs or targets & set(cs):
-            raise ValueError(f"exclusion of condition {t}: an explaining cause must not itself be excluded")
-        if not 0.0 < r <= 1.0:
-            raise ValueError(f"exclusion of condition {t}: the factor must be in (0, 1], got {r}")
-        compiled.append(
-            Exclusion(
-                target=int(t),
-                causes=cs,
-                factor=float(r),
-                has_target=member[:, t] > 0,
-                has_cause=member[:, list(cs)].any(axis=1),
-            )
-        )
+    compiled = _compile_exclusions(n, member, exclusions)
     return Network(
         conditions=conds,
         findings=finds,
@@ -359,7 +343,7 @@ def _assemble(
         pregnancy_condition=preg_cond,
         pregnancy_q=preg_q,
         requires_any=requires,
-        exclusions=tuple(compiled),
+        exclusions=compiled,
         max_causes=max_causes,
         states=states,
         state_size=(states < n).sum(axis=1),
@@ -368,3 +352,29 @@ def _assemble(
         member=member,
         member32=member.astype(np.float32),
     )
+
+
+def _compile_exclusions(
+    n: int, member: Array, exclusions: Sequence[tuple[int, Sequence[int], float]]
+) -> tuple[Exclusion, ...]:
+    """Group (target, causes, factor) entries by target; check them; compute each state's factor."""
+    by_target: dict[int, dict[int, float]] = {}
+    for t, causes, r in exclusions:
+        if not 0 <= t < n or not causes or any(not 0 <= c < n for c in causes):
+            raise ValueError(f"exclusion of condition {t}: condition indices out of range")
+        if not 0.0 < r <= 1.0:
+            raise ValueError(f"exclusion of condition {t}: the factor must be in (0, 1], got {r}")
+        fac = by_target.setdefault(int(t), {})
+        for c in causes:
+            fac[int(c)] = min(fac.get(int(c), 1.0), float(r))
+    out: list[Exclusion] = []
+    for t, fac in sorted(by_target.items()):
+        if t in fac or set(fac) & set(by_target):
+            raise ValueError(f"exclusion of condition {t}: an explaining cause must not itself be excluded")
+        rvec = np.ones(n + 1)
+        for c, r in fac.items():
+            rvec[c] = r
+        # the smallest factor among each state's members (1 for states without an explaining cause)
+        state_factor = np.where(member > 0, rvec[:n][None, :], 1.0).min(axis=1)
+        out.append(Exclusion(target=t, factors=dict(fac), has_target=member[:, t] > 0, state_factor=state_factor))
+    return tuple(out)

@@ -8,9 +8,9 @@ left out (more than k causes) is bounded by their prior mass, which this module 
 Unanswered and "unknown" findings are barren and drop out. Pregnancy is context: when it is unknown, the
 state prior is the mixture q * prior(pregnant) + (1 - q) * prior(not pregnant) (fact base 2.3).
 
-A diagnosis of exclusion t with explaining causes E and factor r (``model/exclusions.yaml``) replaces t's
-independent prior pi_t by r * pi_t in every state containing some member of E: a state with t and some of E
-gets log r, a state with some of E but without t gets log(1 - r pi_t) - log(1 - pi_t). The prior stays a
+A diagnosis of exclusion t (``model/exclusions.yaml``) replaces t's independent prior pi_t by r * pi_t in
+every state containing an explaining cause, r the smallest factor of the causes present: a state with t gets
+log r, a state without t gets log(1 - r pi_t) - log(1 - pi_t) (both 0 where no cause is present). The prior stays a
 normalised distribution (a two-level network), and each state's prior mass can only shrink or move to states
 with fewer members, so the independent tail mass remains an upper bound on the mass left out.
 """
@@ -90,9 +90,8 @@ def _state_log_prior(net: Network, pri: Array) -> Array:
         pt = float(pri[ex.target])
         if pt <= 0.0:  # the target is impossible anyway: its states already weigh nothing
             continue
-        with_t = np.log(ex.factor)
-        without_t = float(np.log1p(-ex.factor * pt) - np.log1p(-pt))
-        out += np.where(ex.has_cause, np.where(ex.has_target, with_t, without_t), 0.0)
+        r = ex.state_factor
+        out += np.where(ex.has_target, np.log(r), np.log1p(-r * pt) - np.log1p(-pt))
     return out
 
 

@@ -2,8 +2,8 @@
 
 Independent of the precomputed arrays of :mod:`crampcheck.engine.network`: it evaluates, for every subset S
 of conditions, P(f = no | S) = (1 - L * prod s) * prod (1 - p) link by link, and the prior of S condition by
-condition, a diagnosis of exclusion t taking prior r * pi_t when one of its explaining causes is in S (fact
-base 3.1: "idiopathic" is a diagnosis of exclusion). For tests (n <= 16) and as the brute-force baseline of
+condition, a diagnosis of exclusion t taking prior r * pi_t when one of its explaining causes is in S, r the
+smallest factor among the groups with a cause in S (fact base 3.1: "idiopathic" is a diagnosis of exclusion). For tests (n <= 16) and as the brute-force baseline of
 ``benchmarks/bench_interview.py``.
 """
 
@@ -25,8 +25,8 @@ def brute_force_marginals(
 ) -> tuple[Array, float]:
     """Posterior marginals and P(evidence) by full enumeration (n conditions, stated P at leak).
 
-    ``exclusions`` lists (target, explaining causes, factor r): the target's prior is r x its prior in the
-    states where any of the causes is present."""
+    ``exclusions`` lists (target, explaining causes, factor r) groups: the target's prior is r x its prior in
+    the states where any of the group's causes is present (the smallest such r when several apply)."""
     n, m = stated.shape
     if n > 20:
         raise ValueError("brute force is for n <= 20")
@@ -42,9 +42,9 @@ def brute_force_marginals(
         pr = 1.0
         for i in range(n):
             pi = float(prior[i])
-            for t, causes, r in exclusions:
-                if t == i and any(mask >> c & 1 for c in causes):
-                    pi *= r
+            hits = [r for t, causes, r in exclusions if t == i and any(mask >> c & 1 for c in causes)]
+            if hits:
+                pi *= min(hits)
             pr *= pi if mask >> i & 1 else 1.0 - pi
         if pr == 0.0:
             continue

@@ -251,22 +251,32 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
                 r.err(f, cid, f"unknown condition '{cid}' (not in vocabulary.yaml)")
 
     # diagnoses of exclusion -----------------------------------------------------------------------------------
-    exclusions: dict[str, Exclusion] = {}
-    for cid, raw in exclusions_doc.items():
-        ex = r.model(Exclusion, raw, "model/exclusions.yaml", str(cid))
-        if ex is None:
-            continue
+    exclusions: dict[str, list[Exclusion]] = {}
+    for cid, raw_list in exclusions_doc.items():
+        cid = str(cid)
         if cid not in vocab_conditions:
-            r.err("model/exclusions.yaml", str(cid), f"unknown condition '{cid}' (not in vocabulary.yaml)")
+            r.err("model/exclusions.yaml", cid, f"unknown condition '{cid}' (not in vocabulary.yaml)")
             continue
-        for k, e in enumerate(ex.explained_by):
-            if e not in vocab_conditions:
-                r.err("model/exclusions.yaml", f"{cid}.explained_by[{k}]", f"unknown condition '{e}'")
-            elif e == cid:
-                r.err("model/exclusions.yaml", f"{cid}.explained_by[{k}]", "a condition cannot explain itself")
-        exclusions[str(cid)] = ex
-    for cid, ex in exclusions.items():
-        for e in ex.explained_by:
+        if not isinstance(raw_list, list) or not raw_list:
+            r.err("model/exclusions.yaml", cid, "expected a non-empty list of groups (explained_by, factor, sources)")
+            continue
+        seen: set[str] = set()
+        for g, raw in enumerate(raw_list):
+            ex = r.model(Exclusion, raw, "model/exclusions.yaml", f"{cid}[{g}]")
+            if ex is None:
+                continue
+            for k, e in enumerate(ex.explained_by):
+                where = f"{cid}[{g}].explained_by[{k}]"
+                if e not in vocab_conditions:
+                    r.err("model/exclusions.yaml", where, f"unknown condition '{e}'")
+                elif e == cid:
+                    r.err("model/exclusions.yaml", where, "a condition cannot explain itself")
+                elif e in seen:
+                    r.err("model/exclusions.yaml", where, f"'{e}' is listed twice for '{cid}'")
+                seen.add(e)
+            exclusions.setdefault(cid, []).append(ex)
+    for cid, groups in exclusions.items():
+        for e in {e for ex in groups for e in ex.explained_by}:
             if e in exclusions:
                 r.err(
                     "model/exclusions.yaml",

@@ -201,9 +201,10 @@ class Leak(Strict):
 
 
 class Exclusion(Strict):
-    """A diagnosis of exclusion: while any of ``explained_by`` is present, the target's prior is ``factor`` times
-    its usual prior (the target is a child of its explaining causes in the prior; the engine applies it in the
-    joint-state prior, exactly)."""
+    """One group of explaining causes of a diagnosis of exclusion: while any of ``explained_by`` is present,
+    the target's prior is at most ``factor`` times its usual prior (with causes of several groups present, the
+    smallest factor applies). The target is a child of its explaining causes in the prior; the engine applies
+    it in the joint-state prior, exactly."""
 
     explained_by: list[str] = Field(min_length=1)
     factor: float = Field(gt=0.0, le=1.0)
@@ -329,5 +330,5 @@ class KnowledgeBase(BaseModel):
     disclaimer: Text
     context_findings: list[str] = Field(default_factory=list)
     pregnancy_q: dict[str, float] = Field(default_factory=dict)
-    exclusions: dict[str, Exclusion] = Field(default_factory=dict)
+    exclusions: dict[str, list[Exclusion]] = Field(default_factory=dict)
     leak_floor: LeakFloor | None = None
