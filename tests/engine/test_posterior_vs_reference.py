@@ -156,9 +156,9 @@ def test_exclusions_match_brute_force(seed: int, n: int, m: int, frac: float) ->
     assert post.log_evidence == pytest.approx(np.log(total), abs=1e-9)
 
 
-def test_exclusion_prior_is_normalised_and_lowers_only_its_target() -> None:
-    """Without answers the evidence is 1 (a normalised prior), the excluded condition's marginal is
-    pi_t (P(no cause) + r P(some cause)), and every other condition keeps its prior."""
+def test_exclusion_label_without_answers() -> None:
+    """Without answers the excluded condition's label is pi_t (P(no cause) + r P(some cause)), and every
+    other condition keeps its prior."""
     prior = np.array([0.3, 0.1, 0.2, 0.05])
     stated = np.full((4, 1), np.nan)
     net = from_arrays(stated, np.array([0.1]), prior, exclusions=[(0, [1, 2], 0.1)])
@@ -167,6 +167,41 @@ def test_exclusion_prior_is_normalised_and_lowers_only_its_target() -> None:
     assert post.log_evidence == pytest.approx(0.0, abs=1e-12)
     assert post.marginals[0] == pytest.approx(0.3 * (p_none + 0.1 * (1 - p_none)), abs=1e-12)
     np.testing.assert_allclose(post.marginals[1:], prior[1:], atol=1e-12)
+
+
+def test_exclusions_change_only_their_targets() -> None:
+    """The label is a query: the evidence and every other condition's probability (so every doctor-level
+    probability) are exactly those without exclusions, and the label never exceeds the membership."""
+    from crampcheck.engine.posterior import prob_any
+
+    rng = np.random.default_rng(23)
+    for _ in range(10):
+        stated, leak, prior = random_net(rng, 8, 9)
+        excl = random_exclusions(rng, 8)
+        obs = {j: bool(rng.random() < 0.4) for j in range(9) if rng.random() < 0.8}
+        plain = posterior(from_arrays(stated, leak, prior, max_causes=3), CTX, obs)
+        net = from_arrays(stated, leak, prior, max_causes=3, exclusions=excl)
+        post = posterior(net, CTX, obs)
+        targets = sorted({t for t, _, _ in excl})
+        others = [i for i in range(8) if i not in targets]
+        np.testing.assert_allclose(post.marginals[others], plain.marginals[others], atol=1e-12)
+        assert np.all(post.marginals[targets] <= plain.marginals[targets] + 1e-12)
+        assert post.log_evidence == pytest.approx(plain.log_evidence, abs=1e-12)
+        flags = np.ones(8, dtype=bool)
+        assert prob_any(net, post, flags) == pytest.approx(prob_any(net, plain, flags), abs=1e-12)
+
+
+def test_leave_one_out_with_exclusions_equals_posterior_without_that_answer() -> None:
+    rng = np.random.default_rng(31)
+    stated, leak, prior = random_net(rng, 8, 9)
+    excl = [(0, [1, 2], 0.2), (0, [5], 0.5)]
+    net = from_arrays(stated, leak, prior, exclusions=excl)
+    obs = {0: True, 2: False, 5: True, 7: False}
+    post = posterior(net, CTX, obs)
+    loo = leave_one_out(net, CTX, post)
+    for k, (j, _) in enumerate(post.obs):
+        rest = {jj: v for jj, v in obs.items() if jj != j}
+        np.testing.assert_allclose(loo[:, k], posterior(net, CTX, rest).marginals, atol=2e-6)
 
 
 def test_exclusion_factor_one_changes_nothing() -> None:

@@ -10,11 +10,14 @@ The network also enumerates the joint states with at most ``max_causes`` simulta
 precomputes, for every state and finding, ``A = sum log(1 - p)`` and ``B = prod s``; inference is then one
 gather and a few vectorised operations (see :mod:`crampcheck.engine.posterior`). Knows nothing of queries.
 
-Diagnoses of exclusion (``model/exclusions.yaml``) make the prior a two-level network: an excluded condition t
-is a child of its explaining causes, each cause c with a factor r_c, and P(t | the other members of S) =
-prior(t) x min of r_c over the causes in S (1 when none is present). The network keeps, for each excluded
-condition, which states contain it and that minimum factor per state; the posterior module turns them into
-the states' log prior.
+Diagnoses of exclusion (``model/exclusions.yaml``) are labels, not mechanisms: the network's node for an
+excluded condition t stands for its kind of cramps, and what is reported for t is the label "t, and no
+explaining cause": an unobserved child L_t of t and its explaining causes with P(L_t | t present, state S) =
+min of r_c over the explaining causes c in S (1 when none is present) and 0 without t. P(L_t | answers) is then
+a weighted sum over the enumerated states; the other conditions' probabilities, the evidence and every
+doctor-level probability are untouched (a present specific cause is never made less likely). The network keeps,
+for each excluded condition, which states contain it and that factor per state (``label``: membership with the
+excluded columns weighted).
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ Array = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Exclusion:
-    """A diagnosis of exclusion, compiled: condition ``target`` has prior r x prior in a state whose explaining
-    causes (``factors``: cause -> r) include some present, r the smallest of theirs. ``has_target`` flags the
-    enumerated states (S,) containing the target; ``state_factor`` (S,) is that r per state (1 for none)."""
+    """A diagnosis of exclusion, compiled: in a state containing ``target`` and explaining causes (``factors``:
+    cause -> r), the target's label holds with probability r, the smallest r of the causes present.
+    ``has_target`` flags the enumerated states (S,) containing the target; ``state_factor`` (S,) is that r per
+    state (1 for none)."""
 
     target: int
     factors: dict[int, float]
@@ -71,6 +75,7 @@ class Network:
     EB: Array = field(repr=False)  # (S, m) product over members of s
     member: Array = field(repr=False)  # (S, n) 0/1 membership (float for matrix products)
     member32: NDArray[np.float32] = field(repr=False)  # the same in single precision (question scoring)
+    label: Array = field(repr=False)  # (S, n) membership with excluded conditions' columns weighted by their factor
     _tables: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def _cached(self, key: Any, build: Callable[[], Any]) -> Any:
@@ -137,6 +142,14 @@ class Network:
     def member_t32(self) -> NDArray[np.float32]:
         """(n, S) membership, condition-major, single precision (cached)."""
         return self._cached("member_t32", lambda: np.ascontiguousarray(self.member32.T))  # type: ignore[no-any-return]
+
+    @property
+    def label_t32(self) -> NDArray[np.float32]:
+        """(n, S) the reported labels' weights per state (membership, excluded conditions weighted by their
+        factor), condition-major, single precision (cached)."""
+        return self._cached(  # type: ignore[no-any-return]
+            "label_t32", lambda: np.ascontiguousarray(self.label.T, dtype=np.float32)
+        )
 
     @property
     def state_bits(self) -> NDArray[np.uint64] | None:
@@ -327,6 +340,9 @@ def _assemble(
     np.put_along_axis(member, states, 1.0, axis=1)
     member = np.ascontiguousarray(member[:, :n])
     compiled = _compile_exclusions(n, member, exclusions)
+    label = member.copy()
+    for ex in compiled:
+        label[:, ex.target] *= ex.state_factor
     return Network(
         conditions=conds,
         findings=finds,
@@ -351,6 +367,7 @@ def _assemble(
         EB=np.ascontiguousarray(EB),
         member=member,
         member32=member.astype(np.float32),
+        label=label,
     )
 
 

@@ -1,9 +1,9 @@
 """Brute-force reference inference: enumerate all 2^n joint states, straight from the model's definition.
 
 Independent of the precomputed arrays of :mod:`crampcheck.engine.network`: it evaluates, for every subset S
-of conditions, P(f = no | S) = (1 - L * prod s) * prod (1 - p) link by link, and the prior of S condition by
-condition, a diagnosis of exclusion t taking prior r * pi_t when one of its explaining causes is in S, r the
-smallest factor among the groups with a cause in S (fact base 3.1: "idiopathic" is a diagnosis of exclusion). For tests (n <= 16) and as the brute-force baseline of
+of conditions, P(f = no | S) = (1 - L * prod s) * prod (1 - p) link by link. A diagnosis of exclusion t
+is reported as its label: a state containing t counts for t with weight r, the smallest factor among the groups
+with an explaining cause in the state (1 when none is) (fact base 3.1: "idiopathic" is a diagnosis of exclusion). For tests (n <= 16) and as the brute-force baseline of
 ``benchmarks/bench_interview.py``.
 """
 
@@ -25,8 +25,9 @@ def brute_force_marginals(
 ) -> tuple[Array, float]:
     """Posterior marginals and P(evidence) by full enumeration (n conditions, stated P at leak).
 
-    ``exclusions`` lists (target, explaining causes, factor r) groups: the target's prior is r x its prior in
-    the states where any of the group's causes is present (the smallest such r when several apply)."""
+    ``exclusions`` lists (target, explaining causes, factor r) groups: the target's marginal counts each state
+    containing it with weight r when one of a group's causes is present (the smallest such r when several
+    apply), 1 otherwise; nothing else changes."""
     n, m = stated.shape
     if n > 20:
         raise ValueError("brute force is for n <= 20")
@@ -41,11 +42,7 @@ def brute_force_marginals(
         present = [i for i in range(n) if mask >> i & 1]
         pr = 1.0
         for i in range(n):
-            pi = float(prior[i])
-            hits = [r for t, causes, r in exclusions if t == i and any(mask >> c & 1 for c in causes)]
-            if hits:
-                pi *= min(hits)
-            pr *= pi if mask >> i & 1 else 1.0 - pi
+            pr *= prior[i] if mask >> i & 1 else 1.0 - prior[i]
         if pr == 0.0:
             continue
         lik = 1.0
@@ -60,5 +57,6 @@ def brute_force_marginals(
         w = pr * lik
         total += w
         for i in present:
-            marg[i] += w
+            hits = [r for t, causes, r in exclusions if t == i and any(mask >> c & 1 for c in causes)]
+            marg[i] += w * min(hits, default=1.0)
     return marg / total, total

@@ -281,8 +281,8 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
                 r.err(
                     "model/exclusions.yaml",
                     f"{cid}.explained_by",
-                    f"'{e}' is itself a diagnosis of exclusion here; an explaining cause must not be one "
-                    "(the prior would no longer be a two-level network)",
+                    f"'{e}' is itself a diagnosis of exclusion here; an explaining cause must be a cause "
+                    "in its own right, not a label that other causes explain away",
                 )
 
     # rules --------------------------------------------------------------------------------------------------

@@ -201,10 +201,10 @@ class Leak(Strict):
 
 
 class Exclusion(Strict):
-    """One group of explaining causes of a diagnosis of exclusion: while any of ``explained_by`` is present,
-    the target's prior is at most ``factor`` times its usual prior (with causes of several groups present, the
-    smallest factor applies). The target is a child of its explaining causes in the prior; the engine applies
-    it in the joint-state prior, exactly."""
+    """One group of explaining causes of a diagnosis of exclusion. What is reported for the excluded condition
+    is its label, "this kind of cramps and no explaining cause": in a joint state with a cause of this group
+    present, the label holds with probability ``factor`` (the smallest factor when causes of several groups are
+    present), and fully when none is. The engine sums it exactly over the joint states; nothing else changes."""
 
     explained_by: list[str] = Field(min_length=1)
     factor: float = Field(gt=0.0, le=1.0)
