@@ -57,7 +57,11 @@ def build_model(  # type: ignore[no-untyped-def]
             yes.append(min([r for cs, r in gs if cs & present], default=1.0) if t in present else 0.0)
         cpds.append(
             TabularCPD(
-                f"L{t}", 2, [[1 - p for p in yes], yes], evidence=[f"c{c}" for c in parents], evidence_card=[2] * len(parents)
+                f"L{t}",
+                2,
+                [[1 - p for p in yes], yes],
+                evidence=[f"c{c}" for c in parents],
+                evidence_card=[2] * len(parents),
             )
         )
     for j in observed:

@@ -75,7 +75,7 @@ class Network:
     EB: Array = field(repr=False)  # (S, m) product over members of s
     member: Array = field(repr=False)  # (S, n) 0/1 membership (float for matrix products)
     member32: NDArray[np.float32] = field(repr=False)  # the same in single precision (question scoring)
-    label: Array = field(repr=False)  # (S, n) membership with excluded conditions' columns weighted by their factor
+    label: Array = field(repr=False)  # (S, n) membership, excluded conditions weighted by their factor
     _tables: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def _cached(self, key: Any, build: Callable[[], Any]) -> Any:

@@ -21,8 +21,8 @@ from crampcheck.kb.schema import (
     ArticleClaim,
     Condition,
     ConditionText,
-    Exclusion,
     ConditionTriage,
+    Exclusion,
     Finding,
     FindingText,
     KnowledgeBase,
@@ -186,10 +186,12 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
         known_groups = {f.group for f in findings.values()}
         for g in leak_floor.groups:
             if g not in known_groups:
-                r.err("model/leak_floor.yaml", "groups", f"unknown finding group '{g}' (use {sorted(known_groups)})")
-        for fid, f in findings.items():
-            if f.group in leak_floor.groups and fid not in context:
-                findings[fid] = f.model_copy(update={"leak": f.leak.floored(leak_floor.value)})
+                r.err(
+                    "model/leak_floor.yaml", "groups", f"unknown finding group '{g}' (use {sorted(known_groups)})"
+                )
+        for fid, fnd in findings.items():
+            if fnd.group in leak_floor.groups and fid not in context:
+                findings[fid] = fnd.model_copy(update={"leak": fnd.leak.floored(leak_floor.value)})
     for fid in ftext:
         if fid not in vocab_findings:
             r.err("text/findings.yaml", fid, f"unknown finding '{fid}' (not in vocabulary.yaml)")
@@ -258,15 +260,17 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
             r.err("model/exclusions.yaml", cid, f"unknown condition '{cid}' (not in vocabulary.yaml)")
             continue
         if not isinstance(raw_list, list) or not raw_list:
-            r.err("model/exclusions.yaml", cid, "expected a non-empty list of groups (explained_by, factor, sources)")
+            r.err(
+                "model/exclusions.yaml", cid, "expected a non-empty list of groups (explained_by, factor, sources)"
+            )
             continue
         seen: set[str] = set()
-        for g, raw in enumerate(raw_list):
-            ex = r.model(Exclusion, raw, "model/exclusions.yaml", f"{cid}[{g}]")
+        for gi, raw in enumerate(raw_list):
+            ex = r.model(Exclusion, raw, "model/exclusions.yaml", f"{cid}[{gi}]")
             if ex is None:
                 continue
-            for k, e in enumerate(ex.explained_by):
-                where = f"{cid}[{g}].explained_by[{k}]"
+            for ki, e in enumerate(ex.explained_by):
+                where = f"{cid}[{gi}].explained_by[{ki}]"
                 if e not in vocab_conditions:
                     r.err("model/exclusions.yaml", where, f"unknown condition '{e}'")
                 elif e == cid:
@@ -275,8 +279,8 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
                     r.err("model/exclusions.yaml", where, f"'{e}' is listed twice for '{cid}'")
                 seen.add(e)
             exclusions.setdefault(cid, []).append(ex)
-    for cid, groups in exclusions.items():
-        for e in {e for ex in groups for e in ex.explained_by}:
+    for cid, ex_groups in exclusions.items():
+        for e in {e for ex in ex_groups for e in ex.explained_by}:
             if e in exclusions:
                 r.err(
                     "model/exclusions.yaml",
