@@ -90,6 +90,13 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
             for f in expr_findings(line.when, kb.rule_sets):
                 if f not in kb.findings:
                     out.append(Problem("model/condition_triage.yaml", cid, f"unknown finding '{f}'"))
+    for cid, ex_groups in kb.exclusions.items():
+        for gi, ex in enumerate(ex_groups):
+            for r in ex.sources:
+                need_ref("model/exclusions.yaml", f"{cid}[{gi}]", r)
+    if kb.leak_floor is not None:
+        for r in kb.leak_floor.sources:
+            need_ref("model/leak_floor.yaml", "sources", r)
     for claim in kb.article:
         for r in claim.sources:
             need_ref("article.yaml", claim.id, r)

@@ -178,6 +178,22 @@ class Leak(Strict):
     context: bool = False
     p_if_female_by_age: dict[str, float] | None = None
 
+    def floored(self, floor: float) -> Leak:
+        """The same leak with every value (reference and age columns) raised to at least ``floor``."""
+        if self.ref is None:
+            return self
+        by_age: dict[str, float | SexValue] | None = None
+        if self.by_age is not None:
+            by_age = {
+                b: (
+                    SexValue(female=max(v.female, floor), male=max(v.male, floor))
+                    if isinstance(v, SexValue)
+                    else max(float(v), floor)
+                )
+                for b, v in self.by_age.items()
+            }
+        return self.model_copy(update={"ref": max(self.ref, floor), "by_age": by_age})
+
     def at(self, band: str, sex: str) -> float:
         assert self.ref is not None
         if self.by_age is None:
@@ -186,6 +202,28 @@ class Leak(Strict):
         if isinstance(v, SexValue):
             return v.female if sex == "female" else v.male
         return float(v)
+
+
+class Exclusion(Strict):
+    """One group of explaining causes of a diagnosis of exclusion. What is reported for the excluded condition
+    is its label, "this kind of cramps and no explaining cause": in a joint state with a cause of this group
+    present, the label holds with probability ``factor`` (the smallest factor when causes of several groups are
+    present), and fully when none is. The engine sums it exactly over the joint states; nothing else changes."""
+
+    explained_by: list[str] = Field(min_length=1)
+    factor: float = Field(gt=0.0, le=1.0)
+    note: str = ""
+    sources: list[str] = Field(min_length=1)
+
+
+class LeakFloor(Strict):
+    """A lower bound on the leak of every finding in ``groups`` (in every age band, and on the reference leak):
+    the rate of a "yes" that no modelled condition explains can never be near zero."""
+
+    groups: list[str] = Field(min_length=1)
+    value: float = Field(ge=0.0, le=0.5)
+    note: str = ""
+    sources: list[str] = Field(default_factory=list)
 
 
 class FindingText(Strict):
@@ -325,6 +363,8 @@ class KnowledgeBase(BaseModel):
     reason_texts: dict[str, Text] = Field(default_factory=dict)
     context_findings: list[str] = Field(default_factory=list)
     pregnancy_q: dict[str, float] = Field(default_factory=dict)
+    exclusions: dict[str, list[Exclusion]] = Field(default_factory=dict)
+    leak_floor: LeakFloor | None = None
 
     def reason_text(self, key: str, lang: str) -> str:
         """A reason sentence of text/triage.yaml in ``lang`` (``kb check`` makes sure each one exists)."""
