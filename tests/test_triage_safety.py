@@ -303,3 +303,11 @@ def test_a_lower_level_cause_is_never_the_reason() -> None:
     assert a.triage.level == "emergency"
     assert all(r.level == "emergency" for r in a.triage.reasons)
     assert not any(r.rule == "condition" and r.conditions == ["nocturnal_leg_cramps"] for r in a.triage.reasons)
+
+
+def test_when_none_of_the_causes_fits_the_result_says_so_first() -> None:
+    no = ["sudden_painful_hardening", "relieved_by_stretching", "at_night_in_bed", "during_exercise"]
+    odd = _assess(40, ["site_trunk"], no)
+    assert odd.none_of_the_above >= 0.3 and odd.none_fits_well
+    typical = _assess(67, ["site_calf", "at_night_in_bed", "sudden_painful_hardening", "relieved_by_stretching"])
+    assert typical.none_of_the_above < 0.3 and not typical.none_fits_well

@@ -49,6 +49,9 @@ EXPLAIN_CONDITIONS = 5
 MIN_DELTA = 0.005
 LIKELY_CAUSE = 0.5  # "the likely cause" only for a cause more likely than not; below it, "a possible cause"
 MAX_SHOWN = 0.999  # no cause is ever given as certain
+# crampcheck policy: from this probability that no modelled cause is present, the result says first that none of
+# the listed causes may fit (clinical review 2026-12, section 5)
+NONE_FITS_WELL = 0.30
 
 
 def shown_probability(p: float) -> float:
@@ -191,6 +194,7 @@ class Assessor:
             answers=list(req.answers),
             conditions=conditions,
             none_of_the_above=round(st.post.none, 4),
+            none_fits_well=st.post.none >= NONE_FITS_WELL,
             triage=triage,
             next_question=question,
             should_stop=st.choice.should_stop,

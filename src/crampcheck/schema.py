@@ -167,6 +167,11 @@ class Assessment(BaseModel):
     answers: list[Answer]
     conditions: list[RankedCondition]
     none_of_the_above: float = Field(description="probability that no modelled cause is present")
+    none_fits_well: bool = Field(
+        default=False,
+        description="true when none_of_the_above is large enough that the causes listed may all be wrong; "
+        "interfaces then say so before the list",
+    )
     triage: Triage
     next_question: Question | None
     should_stop: bool

@@ -47,6 +47,17 @@ def render(console: Console, a: Assessment) -> None:
         for x in c.lowered_by[:2]:
             why.append(f"[red]−[/red] {x.text}")
         t.add_row(c.name, f"{bar(c.probability, 12)} {percent(c.probability)}", "\n".join(why) or "—")
+    if a.none_fits_well:
+        console.print(
+            Text(
+                _(
+                    "None of these causes fits your answers well: the cause may be one this tool does not cover. "
+                    "If the cramps go on or worry you, see a doctor."
+                )
+                + f" ({percent(a.none_of_the_above)})",
+                style="bold",
+            )
+        )
     console.print(t)
     console.print(
         Text(
