@@ -124,18 +124,12 @@ def harmful_beside(a: Advice, likely: Mapping[str, int], level: str, ctx: Advice
     return [c for c in a.not_with if c in likely and (high or c in ctx.urgent)]
 
 
-def select_advice(
-    kb: KnowledgeBase, ranked: list[tuple[str, float]], level: str, ctx: AdviceContext
-) -> list[tuple[Advice, list[str]]]:
-    """Advice items (with the likely conditions each one is for), most important first."""
-    return advice_for(kb, likely_conditions(ranked), level, ctx)
-
-
 def advice_for(
     kb: KnowledgeBase, likely: tuple[str, ...], level: str, ctx: AdviceContext
 ) -> list[tuple[Advice, list[str]]]:
-    """The advice of :func:`select_advice`, given the likely conditions (a function of its arguments only,
-    so callers may keep the result under the key (likely, level, ctx))."""
+    """Advice items (with the likely conditions each one is for), most important first, for the likely
+    conditions of :func:`likely_conditions` (a function of its arguments only, so callers may keep the result
+    under the key (likely, level, ctx))."""
     rank = {c: k for k, c in enumerate(likely)}
     level_items: list[tuple[Advice, list[str]]] = []
     candidates: list[tuple[tuple[int, int, str], Advice, list[str]]] = []

@@ -54,7 +54,6 @@ class TextList(Strict):
         return (self.zh if lang == "zh" else self.en) or self.en
 
 
-Prob = float
 
 
 class SexValue(Strict):
