@@ -19,7 +19,8 @@ p* = 0.056: below it a "yes" is more likely a slip than the truth. A confirmatio
 can send a person with ordinary cramps to the emergency department; asking a true "yes" again risks losing it
 only if the person then answers differently. Measured on the development sets in interview mode (shared dev,
 second, third, fourth, probes/dev; noiseless and noise 0.1 with seeds 0 and 1): of the deciding ticks judged,
-22 of 490 true ones (4.5%) and 417 of 473 mistaken ones (88%) fall below 0.056 (at 0.1: 49 and 447).
+23 of 552 true ones (4%) and 470 of 548 mistaken ones (86%) fall below 0.056 (at 0.1: 47 and 500); of the 413
+confirmations asked, the 7 of true ticks were all answered yes again.
 """
 
 from __future__ import annotations
