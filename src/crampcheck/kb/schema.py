@@ -54,8 +54,6 @@ class TextList(Strict):
         return (self.zh if lang == "zh" else self.en) or self.en
 
 
-
-
 class SexValue(Strict):
     female: float = Field(ge=0.0, le=1.0)
     male: float = Field(ge=0.0, le=1.0)
