@@ -3,9 +3,13 @@
 Text mode follows the product: the narrative is parsed, the person is shown what was understood and corrects
 it in one turn (the terminal interview's "what I understood" step), then the interview goes on.
 
-Each question is answered for the findings it puts to the person (``QuestionSpec.asks``): those not yet
-answered, or all of them for a confirmation; a later answer replaces an earlier one. With noise, those answers
-(and the "what I understood" turn's) are noisy; the presenting findings and the narrative are not.
+Each question is answered as a person answers it in the product: the patient knows the truth about each finding
+the question puts to them (``QuestionSpec.asks``: those not yet answered, or all of them for a confirmation),
+ticks the boxes that are true, presses "none of these" when none is and "don't know" when it knows none of
+them, and what that response means is decided by the same rules as in the web pages and the terminal
+(:mod:`crampcheck.interview.answers`: a box left unticked is "no" only where the question is the finding's
+natural place and never for a red flag). With noise, the patient's per-finding knowledge (and the "what I
+understood" turn's) is noisy; the presenting findings and the narrative are not.
 """
 
 from __future__ import annotations
@@ -16,16 +20,29 @@ from crampcheck.assess import Assessor
 from crampcheck.evaluation.metrics import Outcome, Turn
 from crampcheck.evaluation.patient import SimulatedPatient
 from crampcheck.evaluation.vignettes import Vignette
+from crampcheck.interview.answers import AnswerPolicy, Response
 from crampcheck.interview.select import CONFIRM, MAX_TURNS
 
 TextParser = Callable[[str], dict[str, bool]]
 CONFIRM_TURN = "confirm-understood"
 
 
+def respond(known: dict[str, bool | None]) -> Response:
+    """What a person who knows ``known`` (finding -> yes / no / don't know) does on a question screen: the true
+    boxes ticked; else "none of these" (or "no") when something is known to be false; else "don't know"."""
+    ticked = [f for f, v in known.items() if v is True]
+    if ticked:
+        return Response.of(ticked)
+    if any(v is False for v in known.values()):
+        return Response.of(none=True)
+    return Response.of(unknown=True)
+
+
 def run_one(
     a: Assessor, v: Vignette, mode: str, parser: TextParser | None = None, noise: float = 0.0, seed: int = 0
 ) -> Outcome:
     patient = SimulatedPatient(v, noise, seed)
+    policy = AnswerPolicy.of(a.kb, a.selector.question_of)
     answers: dict[str, bool | None] = {}
     given: dict[str, bool | None] = {}
     asked: list[str] = []
@@ -60,8 +77,9 @@ def run_one(
                 break
             asked.append(q.id)
             turns += 1
-            said = {f: patient.answer(f) for f in q.asks(answers)}
-            items += len(said)
+            known = {f: patient.answer(f) for f in q.asks(answers)}
+            said = policy.meaning(q, respond(known), answers)
+            items += len(known)
             answers.update(said)
             transcript.append(Turn(q.id, q.kind, said))
     return Outcome(

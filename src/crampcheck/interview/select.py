@@ -106,6 +106,10 @@ class Selector:
             if f not in self.question_of:
                 self.questions[f] = QuestionSpec(f, "single", (f,))
                 self.question_of[f] = f
+        # a checklist member its checklist left unanswered (a red flag left unticked: interview/answers.py)
+        # can be asked on its own once that checklist has been asked
+        self.followup_of = {f: g for f, g in self.question_of.items() if f != g and f not in self.questions}
+        self.questions.update({f: QuestionSpec(f, "single", (f,)) for f in self.followup_of})
         self.rules_by_finding: dict[str, list[int]] = {}
         for k, r in enumerate(triage.rules):
             for f in r.findings:
@@ -129,6 +133,8 @@ class Selector:
         out = []
         for q in self.questions.values():
             if q.id in asked or not self.eligible(q, age, sex):
+                continue
+            if q.id in self.followup_of and self.followup_of[q.id] not in asked:
                 continue
             if any(f not in answers for f in q.findings):
                 out.append(q)
