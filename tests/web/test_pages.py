@@ -94,7 +94,7 @@ def test_result_page_sources_and_summary(client: TestClient) -> None:
 def test_state_round_trip() -> None:
     st = InterviewState.from_form("en", "30", "male", ["site_calf:present:question"], ["site"])
     assert st.fields()[:3] == [("age", "30"), ("sex", "male"), ("a", "site_calf:present:question")]
-    st.record("danger", ["fever", "chest_pain"], {"fever"})
+    st.apply("danger", {"fever": True, "chest_pain": False})
     assert st.asked == ["site", "danger"]
     assert st.drop("danger", ["fever", "chest_pain"]) == {"fever": "present", "chest_pain": "absent"}
     with pytest.raises(StateError):

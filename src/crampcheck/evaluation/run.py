@@ -20,7 +20,7 @@ from crampcheck.assess import Assessor
 from crampcheck.evaluation.metrics import Outcome, Turn
 from crampcheck.evaluation.patient import SimulatedPatient
 from crampcheck.evaluation.vignettes import Vignette
-from crampcheck.interview.answers import AnswerPolicy, Response
+from crampcheck.interview.answers import Response, policy_for
 from crampcheck.interview.select import CONFIRM, MAX_TURNS
 
 TextParser = Callable[[str], dict[str, bool]]
@@ -42,7 +42,7 @@ def run_one(
     a: Assessor, v: Vignette, mode: str, parser: TextParser | None = None, noise: float = 0.0, seed: int = 0
 ) -> Outcome:
     patient = SimulatedPatient(v, noise, seed)
-    policy = AnswerPolicy.of(a.kb, a.selector.question_of)
+    policy = policy_for(a.kb, a.selector)
     answers: dict[str, bool | None] = {}
     given: dict[str, bool | None] = {}
     asked: list[str] = []
@@ -78,7 +78,7 @@ def run_one(
             asked.append(q.id)
             turns += 1
             known = {f: patient.answer(f) for f in q.asks(answers)}
-            said = policy.meaning(q, respond(known), answers)
+            said = policy.meaning(q, respond(known), answers, v.age)
             items += len(known)
             answers.update(said)
             transcript.append(Turn(q.id, q.kind, said))

@@ -29,6 +29,7 @@ KEEP_MASS = 1e-5  # states lighter than this (normalised) are ignored when scori
 DANGER_GROUP = "danger"
 PREGNANCY = "pregnant"
 CONFIRM = "confirm"  # the kind of a question that asks again about findings already answered
+FOLLOW_UP = "_more"  # suffix of the follow-up of a checklist that left findings unanswered
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,15 @@ class Selector:
             if f not in self.question_of:
                 self.questions[f] = QuestionSpec(f, "single", (f,))
                 self.question_of[f] = f
-        # a checklist member its checklist left unanswered (a red flag left unticked: interview/answers.py)
-        # can be asked on its own once that checklist has been asked
-        self.followup_of = {f: g for f, g in self.question_of.items() if f != g and f not in self.questions}
-        self.questions.update({f: QuestionSpec(f, "single", (f,)) for f in self.followup_of})
+        # A checklist can leave members unanswered (a red flag left unticked, interview/answers.py). Once it has
+        # been asked, one follow-up checklist "<group>_more" may ask about those again; its own unticked boxes
+        # leave them unanswered (it is not their home question), so it is asked at most once.
+        self.followup_of: dict[str, str] = {}
+        for gid, members in groups.items():
+            fid = gid + FOLLOW_UP
+            if fid not in self.questions and fid not in self.question_of:
+                self.followup_of[fid] = gid
+                self.questions[fid] = QuestionSpec(fid, "multiple", tuple(members))
         self.rules_by_finding: dict[str, list[int]] = {}
         for k, r in enumerate(triage.rules):
             for f in r.findings:

@@ -1,5 +1,6 @@
 """The interview state carried by the pages' hidden form fields (no server-side session), and the pure
-steps of the protocol on it: answer a question, go back, change an earlier answer.
+steps of the protocol on it: answer a question, correct what was understood, go back, change an earlier
+answer. What an answer means is decided by the core (:mod:`crampcheck.interview.answers`), not here.
 
 Fields: ``lang``, ``age``, ``sex``, repeated ``a`` (``finding:state:source``) and repeated ``asked``
 (question ids in the order asked).
@@ -8,6 +9,7 @@ Fields: ``lang``, ``age``, ``sex``, repeated ``a`` (``finding:state:source``) an
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, AssessRequest
@@ -15,6 +17,8 @@ from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, AssessRequest
 _ID = re.compile(r"^[a-z0-9_]{1,80}$")
 STATES = ("present", "absent", "unknown")
 SOURCES = ("initial", "question", "text", "facts", "correction")
+STATE_VALUE: dict[str, bool | None] = {"present": True, "absent": False, "unknown": None}
+VALUE_STATE: dict[bool | None, str] = {True: "present", False: "absent", None: "unknown"}
 
 
 class StateError(ValueError):
@@ -63,13 +67,24 @@ class InterviewState:
         return AssessRequest(age=self.age, sex=self.sex, lang=self.lang, answers=self.answers, asked=self.asked)  # type: ignore[arg-type]
 
     # --- protocol steps ---------------------------------------------------------------------------
-    def record(self, qid: str, findings: list[str], present: set[str] | None, unknown: bool = False) -> None:
-        """Answer question ``qid``: ticked (or 'yes') findings present, others absent; or all unknown."""
-        self.drop(qid, findings)
-        for f in findings:
-            s = "unknown" if unknown else ("present" if present is not None and f in present else "absent")
-            self.answers.append(Answer(finding=f, state=s, source="question"))  # type: ignore[arg-type]
-        self.asked.append(qid)
+    def answer_map(self) -> dict[str, bool | None]:
+        """{finding: True / False / None (don't know)}; a later answer wins."""
+        return {a.finding: STATE_VALUE[a.state] for a in self.answers}
+
+    def apply(self, qid: str, vals: Mapping[str, bool | None], source: str = "question") -> None:
+        """Record what the answer to question ``qid`` means (``crampcheck.interview.answers``) and mark it
+        asked; findings not in ``vals`` keep their answers."""
+        for f, v in vals.items():
+            self.answers.append(Answer(finding=f, state=VALUE_STATE[v], source=source))  # type: ignore[arg-type]
+        self.asked = [q for q in self.asked if q != qid] + [qid]
+
+    def correct(self, finding: str, state: str) -> None:
+        """The person corrected what was understood from their description: the typed answer is replaced."""
+        if state not in STATES:
+            raise StateError("a")
+        for k, a in enumerate(self.answers):
+            if a.finding == finding and a.source in ("text", "correction") and a.state != state:
+                self.answers[k] = Answer(finding=finding, state=state, source="correction")  # type: ignore[arg-type]
 
     def drop(self, qid: str, findings: list[str]) -> dict[str, str]:
         """Remove question ``qid`` and its answers; return the removed answers (to pre-fill the form)."""

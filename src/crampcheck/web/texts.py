@@ -40,6 +40,14 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
             "Free-text understanding is not available right now; please answer the questions."
         ),
         "understood": _("From your description we understood:"),
+        "understood_title": _("What I understood"),
+        "understood_hint": _(
+            "This is what I understood from your description. Check each line and correct anything I got wrong "
+            "(Maybe: you are not sure)."
+        ),
+        "your_words": _("your words:"),
+        "maybe": _("Maybe"),
+        "already_answered": _("Already answered:"),
         "question_n": _("Question"),
         "yes": _("Yes"),
         "no": _("No"),
