@@ -101,3 +101,104 @@ def test_state_round_trip() -> None:
         InterviewState.from_form("en", "30", "x", [], [])
     with pytest.raises(StateError):
         InterviewState.from_form("en", "300", "male", [], [])
+
+
+def radios(html: str) -> list[tuple[str, str]]:
+    """The radio buttons checked on the page (name, value): what the form sends if the person changes nothing."""
+    return re.findall(r'<input type="radio" name="(u_[a-z_0-9]+)" value="([a-z]+)" checked>', html)
+
+
+def answers_of(html: str) -> dict[str, tuple[str, str]]:
+    """finding -> (state, source) of the hidden state (a later answer wins)."""
+    out: dict[str, tuple[str, str]] = {}
+    for k, v in hidden(html):
+        if k == "a":
+            f, s, src = v.split(":")
+            out[f] = (s, src)
+    return out
+
+
+def shown_options(html: str) -> set[str]:
+    return set(re.findall(r'name="tick" value="([a-z_0-9]+)"', html))
+
+
+def test_calf_then_lockjaw_and_wound_is_an_emergency_that_lists_tetanus(client: TestClient) -> None:
+    html = client.post("/start", data={"age": "45", "sex": "female", "lang": "en", "site": ["site_calf"]}).text
+    st = answers_of(html)
+    assert st["site_calf"] == ("present", "question") and st["site_hand"][0] == "absent"
+    # the red flags of "where" are not made "no" by boxes left unticked
+    assert "site_jaw_face" not in st and "many_muscles_at_once" not in st
+    for _ in range(10):
+        if 'id="triage"' in html:
+            break
+        q = q_of(html)
+        if q == "danger":
+            html = post(client, html, action="answer", tick=["jaw_stiffness_trismus"])
+        elif q == "exposure":
+            html = post(client, html, action="answer", tick=["recent_wound"])
+        else:
+            html = post(client, html, action="none" if 'id="none"' in html else "no")
+    assert 'id="emergency"' in html
+    causes = re.findall(r'class="cause-name">([^<]+)<', html)
+    assert "Tetanus" in causes, causes
+    st = answers_of(html)
+    assert st["jaw_stiffness_trismus"][0] == "present" and st["recent_wound"][0] == "present"
+    assert "site_jaw_face" not in st and "chest_pain" not in st  # never answered, so never "no"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "typed"),
+    [
+        (
+            "en",
+            "my calves cramp most nights and wake me up, I take a water pill",
+            {"site_calf", "at_night_in_bed", "frequent_episodes", "disrupts_sleep", "takes_diuretic"},
+        ),
+        ("zh", "跑步的时候小腿抽筋，拉伸一下就好了", {"during_exercise", "site_calf", "relieved_by_stretching"}),
+    ],
+)
+def test_free_text_is_pre_ticked_and_kept(client: TestClient, lang: str, text: str, typed: set[str]) -> None:
+    html = client.post("/start", data={"age": "68", "sex": "male", "lang": lang, "text": text}).text
+    assert 'id="u-title"' in html, "no 'what I understood' step after a free-text start"
+    checked = dict(radios(html))
+    assert {f: checked.get(f"u_{f}") for f in typed} == {f: "present" for f in typed}
+    html = post(client, html, action="understood", **dict(radios(html)))
+    for _ in range(40):
+        if 'id="triage"' in html:
+            break
+        assert not shown_options(html) & typed, "a typed finding is asked again"
+        html = post(client, html, action="none" if 'id="none"' in html else "no")
+    else:
+        raise AssertionError("no result")
+    st = answers_of(html)
+    assert {f: st[f] for f in typed} == {f: ("present", "text") for f in typed}
+
+
+def test_what_was_understood_can_be_corrected_and_maybe_is_dont_know(client: TestClient) -> None:
+    text = "my calf cramps at night, maybe some swelling in one leg"
+    html = client.post("/start", data={"age": "50", "sex": "female", "lang": "en", "text": text}).text
+    checked = dict(radios(html))
+    assert checked["u_calf_swelling_one_leg"] == "unknown" and 'value="unknown"' in html and "Maybe" in html
+    assert checked["u_site_calf"] == "present"
+    html = post(client, html, action="understood", **{**checked, "u_at_night_in_bed": "absent"})
+    st = answers_of(html)
+    assert st["at_night_in_bed"] == ("absent", "correction")
+    assert st["site_calf"] == ("present", "text") and st["calf_swelling_one_leg"] == ("unknown", "text")
+    bad = {**checked, "u_site_calf": "perhaps"}
+    r = client.post(
+        "/interview",
+        data={
+            **{k: [v for kk, v in hidden(html) if kk == k] for k, _ in hidden(html)},
+            **bad,
+            "view": "understood",
+        },
+    )
+    assert r.status_code == 400 and "start again" in r.text
+
+
+def test_understood_page_in_chinese(client: TestClient) -> None:
+    html = client.post("/start", data={"age": "40", "sex": "male", "lang": "zh", "text": "我晚上小腿抽筋"}).text
+    assert "我理解到的内容" in html and "也许" in html and "您的原话" in html
+    # switching the language keeps the step and what was chosen
+    en = post(client, html, action="lang:en", **dict(radios(html)))
+    assert "What I understood" in en and dict(radios(en)) == dict(radios(html))
