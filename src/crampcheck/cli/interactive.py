@@ -161,7 +161,10 @@ def run_interview(
             console.print(f"  [0] {a.kb.groups[a.selector.followup_of.get(q.id, q.id)].none.get(lang)}")
             raw = _ask(
                 console,
-                _("Type the numbers that apply (e.g. 1 3), 0 for none, ? if unsure, b to go back, q to quit: "),
+                _(
+                    "Type the numbers that apply (e.g. 1 3; add 0 if none of the others applies), 0 for none, "
+                    "? if unsure, b to go back, q to quit: "
+                ),
             )
             if raw in QUIT:
                 return None
@@ -173,8 +176,9 @@ def run_interview(
                 response = Response.of(unknown=True)
             elif raw in NO or picks == ["0"]:
                 response = Response.of(none=True)
-            elif picks and all(p.isdigit() and int(p) in numbers for p in picks):
-                response = Response.of(numbers[int(p)] for p in picks)
+            elif picks and all(p.isdigit() and (int(p) in numbers or p == "0") for p in picks):
+                # "1 3" ticks 1 and 3; "1 3 0" also says that none of the others applies
+                response = Response.of((numbers[int(p)] for p in picks if p != "0"), none="0" in picks)
             else:
                 console.print("[red]" + _("Please type option numbers from the list.") + "[/red]")
                 continue

@@ -28,14 +28,17 @@ CONFIRM_TURN = "confirm-understood"
 
 
 def respond(known: dict[str, bool | None]) -> Response:
-    """What a person who knows ``known`` (finding -> yes / no / don't know) does on a question screen: the true
-    boxes ticked; else "none of these" (or "no") when something is known to be false; else "don't know"."""
+    """What a person who knows ``known`` (finding -> yes / no / don't know) does on a question screen.
+
+    It ticks the true boxes and, when it knows every other one to be false, says so ("none of the others"; with
+    nothing true, "none of these"); "don't know" when it knows none of them; otherwise it presses "Continue",
+    and what it did not know is left to the meaning of a box left unticked."""
     ticked = [f for f, v in known.items() if v is True]
-    if ticked:
-        return Response.of(ticked)
-    if any(v is False for v in known.values()):
-        return Response.of(none=True)
-    return Response.of(unknown=True)
+    if all(v is not None for v in known.values()):
+        return Response.of(ticked, none=True)
+    if not ticked and all(v is None for v in known.values()):
+        return Response.of(unknown=True)
+    return Response.of(ticked)
 
 
 def run_one(

@@ -7,7 +7,9 @@ through ``POST /v1/answer``.
 
 The rules (issue 11, item 3):
 
-- a ticked box (or "yes") is yes; "none of these" (or "no") is no for every finding shown;
+- a ticked box (or "yes") is yes; "none of these" (or "no") is no for every finding shown; with boxes ticked
+  it reads "none of the others" (the terminal's ``1 3 0``): the ticked ones yes and every other one shown no,
+  an explicit answer the person gives, not one inferred from a box left unticked;
 - "don't know" is its own answer: unknown for every finding shown that was not answered before;
 - a box left unticked when others were ticked (or when nothing was ticked) is "no" only where this question
   is the finding's natural place to say yes (its home question in the catalogue, e.g. a site in "where are
@@ -76,8 +78,8 @@ class Response:
     """What the person did on one question screen.
 
     ``ticked``: boxes ticked (for a single question, ``{finding}`` is "yes"); ``none``: "none of these" (or
-    "no"); ``unknown``: "don't know"; ``unticked``: boxes that were shown ticked (already "yes") and that the
-    person unticked, an explicit "no".
+    "no"; with boxes ticked, "none of the others"); ``unknown``: "don't know"; ``unticked``: boxes that were
+    shown ticked (already "yes") and that the person unticked, an explicit "no".
     """
 
     ticked: frozenset[str] = frozenset()
@@ -142,13 +144,12 @@ class AnswerPolicy:
         only what changes (merge it into the answers with ``update``).
         """
         shown = q.asks(answers)
-        chose = sum((bool(r.ticked or r.unticked), r.none, r.unknown))
-        if chose > 1:
+        if r.unknown and (r.none or r.ticked or r.unticked):
             raise InputError(N_("choose either options, 'none of these' or 'don't know', not several"))
         if r.unknown:
             return {f: None for f in shown if f not in answers}
-        if r.none:
-            return {f: False for f in shown}
+        if r.none:  # "none of these", or with boxes ticked "none of the others": an explicit answer for each
+            return {f: f in r.ticked for f in shown}
         if q.kind == "single" and not r.ticked and not r.unticked:
             raise InputError(N_("answer yes, no or don't know"))
         out: dict[str, bool | None] = {}

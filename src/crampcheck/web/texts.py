@@ -54,6 +54,7 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "dont_know": _("Don't know"),
         "continue": _("Continue"),
         "none_of_these": _("None of these"),
+        "none_of_the_others": _("None of the others"),
         "back": _("Back"),
         "change": _("Change"),
         "finish_now": _("Show results now"),

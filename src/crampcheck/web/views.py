@@ -250,8 +250,10 @@ def interview(
             response = Response.of(unknown=True)
         elif action == "yes":
             response = Response.of(fs)
-        elif action in ("no", "none"):
+        elif action == "no":
             response = Response.of(none=True)
+        elif action == "none":  # "none of these"; with boxes ticked, "none of the others"
+            response = Response.of(ticked, none=True)
         else:  # boxes shown ticked (already "yes") and left unticked are an explicit "no"
             response = Response.of(ticked, unticked={f for f in (pre or []) if f in fs} - ticked)
         try:
