@@ -111,9 +111,20 @@ def test_red_flags_come_from_the_urgent_and_emergency_rules(a: Assessor, p: Answ
     assert doctor_only and not doctor_only & p.red
 
 
+def test_none_of_the_others_is_an_explicit_no_for_the_rest_red_flags_included(
+    a: Assessor, p: AnswerPolicy
+) -> None:
+    said = p.meaning(q(a, "site"), Response.of(["site_calf"], none=True), {}, AGE)
+    assert said["site_calf"] is True
+    assert {f for f, v in said.items() if v is False} == set(q(a, "site").findings) - {"site_calf"}
+    # what was answered before is not shown, so not changed
+    said = p.meaning(q(a, "site"), Response.of(["site_calf"], none=True), {"site_jaw_face": True}, AGE)
+    assert "site_jaw_face" not in said
+
+
 def test_contradictory_or_empty_responses_are_refused(a: Assessor, p: AnswerPolicy) -> None:
     with pytest.raises(InputError):
-        p.meaning(q(a, "site"), Response.of(["site_calf"], none=True), {}, AGE)
+        p.meaning(q(a, "site"), Response.of(["site_calf"], unknown=True), {}, AGE)
     with pytest.raises(InputError):
         p.meaning(q(a, "site"), Response.of(none=True, unknown=True), {}, AGE)
     with pytest.raises(InputError):

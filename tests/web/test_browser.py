@@ -190,7 +190,9 @@ def test_calf_then_lockjaw_and_wound_lists_tetanus(page) -> None:  # type: ignor
             break
         q = current_q(page)
         if q == "danger":
+            assert page.inner_text("#none") == "None of these"
             page.check("input[name=tick][value=jaw_stiffness_trismus]")
+            assert page.inner_text("#none") == "None of the others"  # what the button would now say
             click_and_wait(page, "#continue")
         elif q == "exposure":
             page.check("input[name=tick][value=recent_wound]")

@@ -202,3 +202,12 @@ def test_understood_page_in_chinese(client: TestClient) -> None:
     # switching the language keeps the step and what was chosen
     en = post(client, html, action="lang:en", **dict(radios(html)))
     assert "What I understood" in en and dict(radios(en)) == dict(radios(html))
+
+
+def test_none_of_the_others_is_explicit_and_continue_is_not(client: TestClient) -> None:
+    html = client.post("/start", data={"age": "50", "sex": "male", "lang": "en"}).text
+    assert q_of(html) == "danger"
+    cont = answers_of(post(client, html, action="answer", tick=["fever"]))
+    assert cont["fever"][0] == "present" and "chest_pain" not in cont  # a danger sign left unticked: unanswered
+    others = answers_of(post(client, html, action="none", tick=["fever"]))
+    assert others["fever"][0] == "present" and others["chest_pain"] == ("absent", "question")
