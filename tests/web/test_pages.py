@@ -97,6 +97,14 @@ def test_state_round_trip() -> None:
     st.apply("danger", {"fever": True, "chest_pain": False})
     assert st.asked == ["site", "danger"]
     assert st.drop("danger", ["fever", "chest_pain"]) == {"fever": "present", "chest_pain": "absent"}
+    # a follow-up shares its findings with its checklist: going back from it forgets only its own answers
+    st.apply("danger", {"fever": True})
+    st.apply("danger_more", {"chest_pain": True})
+    again = InterviewState.from_form("en", "30", "male", [v for k, v in st.fields() if k == "a"], st.asked)
+    assert again.drop("danger_more", ["fever", "chest_pain"]) == {"chest_pain": "present"}
+    assert again.answer_map() == {"site_calf": True, "fever": True} and again.asked == ["site", "danger"]
+    with pytest.raises(StateError):
+        InterviewState.from_form("en", "30", "male", ["fever:present:question:<x>"], [])
     with pytest.raises(StateError):
         InterviewState.from_form("en", "30", "x", [], [])
     with pytest.raises(StateError):
@@ -113,7 +121,7 @@ def answers_of(html: str) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for k, v in hidden(html):
         if k == "a":
-            f, s, src = v.split(":")
+            f, s, src = v.split(":")[:3]
             out[f] = (s, src)
     return out
 

@@ -1,9 +1,9 @@
 """What an answer to a question means for each finding it asks: one definition for every interface.
 
 The web pages, the terminal and the evaluation's simulated patient all turn what the person did on a
-question (ticked boxes, "none of these", "don't know", or yes / no to a single question) into answers here;
-the HTTP API takes explicit states (present / absent / unknown per finding) and can use the same function
-through ``POST /v1/answer``.
+question (ticked boxes, "none of these", "don't know", or yes / no to a single question) into answers here.
+The HTTP API takes explicit states (present / absent / unknown per finding); its ``POST /v1/assess``
+description tells a client how to send a checklist with the same meaning.
 
 The rules (issue 11, item 3):
 

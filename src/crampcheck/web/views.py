@@ -264,19 +264,28 @@ def interview(
 
 
 def _answer_rows(a: Assessor, st: InterviewState, lang: str) -> list[dict[str, Any]]:
-    """For the 'your answers' list: one row per question asked, plus what the free text said."""
-    latest = {x.finding: x for x in st.answers}
+    """For the 'your answers' list: one row per question asked with the answers it gave, and first what the
+    free text said (with corrections) and still stands."""
+    latest = {x.finding: (k, x) for k, x in enumerate(st.answers)}
     rows: list[dict[str, Any]] = []
-    covered: set[str] = set()
     for qid in st.asked:
         qm = a.question_model(qid, lang)
-        covered.update(qm.findings)
-        items = [(o.label, latest[o.finding].state) for o in qm.options if o.finding in latest]
+        fs = set(qm.findings)
+        items = []
+        for o in qm.options:
+            k, x = latest.get(o.finding, (-1, None))
+            given_by = st.by[k] if 0 <= k < len(st.by) else ""
+            if (
+                x is not None
+                and x.source == "question"
+                and (given_by == qid or (not given_by and o.finding in fs))
+            ):
+                items.append((o.label, x.state))
         rows.append({"qid": qid, "text": qm.text, "items": items})
     text_items = [
         (a.kb.findings[x.finding].plain.get(lang), x.state)
-        for x in latest.values()
-        if x.source == "text" and x.finding not in covered
+        for _, x in latest.values()
+        if x.source in ("text", "correction") and x.finding in a.kb.findings
     ]
     if text_items:
         rows.insert(0, {"qid": None, "text": page_texts(lang)["from_text"], "items": text_items})
