@@ -20,7 +20,7 @@ from crampcheck.assess import Assessor
 from crampcheck.evaluation.metrics import Outcome, Turn
 from crampcheck.evaluation.patient import SimulatedPatient
 from crampcheck.evaluation.vignettes import Vignette
-from crampcheck.interview.answers import Response, policy_for
+from crampcheck.interview.answers import AnswerPolicy, Response, policy_for
 from crampcheck.interview.select import CONFIRM, MAX_TURNS
 
 TextParser = Callable[[str], dict[str, bool]]
@@ -42,10 +42,17 @@ def respond(known: dict[str, bool | None]) -> Response:
 
 
 def run_one(
-    a: Assessor, v: Vignette, mode: str, parser: TextParser | None = None, noise: float = 0.0, seed: int = 0
+    a: Assessor,
+    v: Vignette,
+    mode: str,
+    parser: TextParser | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    policy: AnswerPolicy | None = None,
 ) -> Outcome:
+    """One vignette in one mode; ``policy`` (what an answer means) defaults to the assessor's own."""
     patient = SimulatedPatient(v, noise, seed)
-    policy = policy_for(a.kb, a.selector)
+    policy = policy or (policy_for(a.kb, a.selector) if mode != "facts" else None)
     answers: dict[str, bool | None] = {}
     given: dict[str, bool | None] = {}
     asked: list[str] = []
@@ -81,10 +88,11 @@ def run_one(
             asked.append(q.id)
             turns += 1
             known = {f: patient.answer(f) for f in q.asks(answers)}
+            assert policy is not None
             said = policy.meaning(q, respond(known), answers, v.age)
             items += len(known)
             answers.update(said)
-            transcript.append(Turn(q.id, q.kind, said))
+            transcript.append(Turn(q.id, q.kind, said, tuple(f for f in known if f not in said)))
     return Outcome(
         id=v.id,
         ranked=[c for c, _ in st.ranked],
