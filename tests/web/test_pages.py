@@ -182,7 +182,7 @@ def test_free_text_is_pre_ticked_and_kept(client: TestClient, lang: str, text: s
     assert {f: st[f] for f in typed} == {f: ("present", "text") for f in typed}
 
 
-def test_what_was_understood_can_be_corrected_and_maybe_is_dont_know(client: TestClient) -> None:
+def test_what_was_understood_can_be_corrected_and_maybe_is_asked_later(client: TestClient) -> None:
     text = "my calf cramps at night, maybe some swelling in one leg"
     html = client.post("/start", data={"age": "50", "sex": "female", "lang": "en", "text": text}).text
     checked = dict(radios(html))
@@ -191,7 +191,10 @@ def test_what_was_understood_can_be_corrected_and_maybe_is_dont_know(client: Tes
     html = post(client, html, action="understood", **{**checked, "u_at_night_in_bed": "absent"})
     st = answers_of(html)
     assert st["at_night_in_bed"] == ("absent", "correction")
-    assert st["site_calf"] == ("present", "text") and st["calf_swelling_one_leg"] == ("unknown", "text")
+    assert st["site_calf"] == ("present", "text")
+    # "maybe" is not an answer: the swelling (a danger sign) is asked in the danger checklist
+    assert "calf_swelling_one_leg" not in st
+    assert q_of(html) == "danger" and "calf_swelling_one_leg" in shown_options(html)
     bad = {**checked, "u_site_calf": "perhaps"}
     r = client.post(
         "/interview",

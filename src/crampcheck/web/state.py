@@ -105,6 +105,12 @@ class InterviewState:
             if a.finding == finding and a.source in ("text", "correction") and a.state != state:
                 self.answers[k] = Answer(finding=finding, state=state, source="correction")  # type: ignore[arg-type]
 
+    def forget_unsure(self) -> None:
+        """What the person left as "maybe" in "what I understood" is not an answer: its question asks it."""
+        keep = [not (a.source in ("text", "correction") and a.state == "unknown") for a in self.answers]
+        self.by = [self._by(k) for k, kept in enumerate(keep) if kept]
+        self.answers = [a for a, kept in zip(self.answers, keep, strict=True) if kept]
+
     def drop(self, qid: str, findings: list[str]) -> dict[str, str]:
         """Remove question ``qid`` and the answers it gave; return them (to pre-fill the form). An answer from a
         form without the question's id is taken to be ``qid``'s when it is about one of its ``findings``."""

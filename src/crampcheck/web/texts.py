@@ -43,7 +43,7 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "understood_title": _("What I understood"),
         "understood_hint": _(
             "This is what I understood from your description. Check each line and correct anything I got wrong "
-            "(Maybe: you are not sure)."
+            "(Maybe: you are not sure; you will be asked about it)."
         ),
         "your_words": _("your words:"),
         "maybe": _("Maybe"),

@@ -223,6 +223,7 @@ def interview(
         if action.startswith("lang:"):
             st.lang = _lang(action[5:], request)
             return _understood_page(request, a, st, text)
+        st.forget_unsure()  # "maybe": asked in its own question, as the terminal does with what it is unsure of
         return _advance(request, a, st)
     if action.startswith("lang:"):
         st.lang = _lang(action[5:], request)
