@@ -26,7 +26,9 @@ def level(tri: Triage, age: int, yes: list[str], no: list[str] = (), ranked=None
         (40, ["jaw_stiffness_trismus"], ["recent_wound", "tetanus_vaccine_not_current"], "urgent"),
         (30, ["animal_bite_exposure", "fear_of_water_or_air"], [], "emergency"),
         (30, ["animal_bite_exposure"], [], "urgent"),
-        (50, ["neck_surgery_thyroid_parathyroid", "tingling_around_mouth"], [], "urgent"),
+        # symptomatic low calcium after neck surgery is an emergency (ref43; clinical review 2026-12 section 5)
+        (50, ["neck_surgery_thyroid_parathyroid", "tingling_around_mouth"], [], "emergency"),
+        (50, ["neck_surgery_thyroid_parathyroid", "recent_onset"], [], "urgent"),
         (
             50,
             ["neck_surgery_thyroid_parathyroid", "tingling_around_mouth", "wrist_fingers_drawn_in"],
@@ -62,7 +64,9 @@ def level(tri: Triage, age: int, yes: list[str], no: list[str] = (), ranked=None
         (30, ["fever", "stiff_neck"], [], "emergency"),
         (30, ["fever", "severe_muscle_pain_tenderness"], [], "urgent"),
         (50, ["known_diabetes", "thirst_frequent_urination"], [], "doctor"),
-        (50, ["known_diabetes", "thirst_frequent_urination", "vomiting_diarrhea"], [], "urgent"),
+        # the ketoacidosis picture is an emergency (ref81; clinical review 2026-12 section 5)
+        (50, ["known_diabetes", "thirst_frequent_urination", "vomiting_diarrhea"], [], "emergency"),
+        (50, ["known_diabetes", "thirst_frequent_urination", "dizziness_headache_nausea"], [], "urgent"),
         (60, ["muscle_weakness", "muscle_wasting", "muscle_twitching"], [], "doctor"),
         (22, ["fingers_white_blue_in_cold", "both_sides"], [], "self_care"),
         (50, ["fingers_white_blue_in_cold", "both_sides"], [], "doctor"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crampcheck.advice import advice_for, likely_conditions
+from crampcheck.advice import AdviceContext, advice_context, advice_for, likely_conditions
 from crampcheck.engine.network import Network, compile_network
 from crampcheck.engine.posterior import (
     Context,
@@ -39,6 +39,7 @@ from crampcheck.schema import (
     Source,
     Triage,
     TriageReason,
+    percent,
 )
 from crampcheck.triage import ConditionLevels, TriageResult
 from crampcheck.triage import Triage as TriageRules
@@ -46,6 +47,16 @@ from crampcheck.triage import Triage as TriageRules
 SHOW_CONDITIONS = 8
 EXPLAIN_CONDITIONS = 5
 MIN_DELTA = 0.005
+LIKELY_CAUSE = 0.5  # "the likely cause" only for a cause more likely than not; below it, "a possible cause"
+MAX_SHOWN = 0.999  # no cause is ever given as certain
+# crampcheck policy: from this probability that no modelled cause is present, the result says first that none of
+# the listed causes may fit (clinical review 2026-12, section 5)
+NONE_FITS_WELL = 0.30
+
+
+def shown_probability(p: float) -> float:
+    """A probability as the result carries it: four decimals, never 1 (the model is never certain)."""
+    return min(round(p, 4), MAX_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,7 @@ class Assessor:
         self.selector = Selector(self.net, self.rules, groups, singles)
         # Built response parts that depend only on their key (models are never changed after building).
         self._questions: dict[tuple[str, str], Question] = {}
-        self._advice: dict[tuple[tuple[str, ...], str, str], list[AdviceItem]] = {}
+        self._advice: dict[tuple[tuple[str, ...], str, AdviceContext, str], list[AdviceItem]] = {}
 
     # --- the computation ------------------------------------------------------------------------------
     def step(
@@ -121,17 +132,26 @@ class Assessor:
         st = self.step(req.age, req.sex, answers, req.asked, explain=True)
         ctx = Context(age=req.age, sex=req.sex, pregnant=answers.get("pregnant"))
         shown = [(c, p) for c, p in st.ranked[:SHOW_CONDITIONS] if p >= 0.01] or st.ranked[:3]
-        explained = np.array([self.net.cidx[c] for c, _ in shown[:EXPLAIN_CONDITIONS]], dtype=np.intp)
+        # the conditions a triage reason is about are always shown, whatever their probability, and explained
+        named = [c for r in st.triage.reasons for c in r.conditions]
+        prob = dict(st.ranked)
+        shown_ids = {c for c, _ in shown}
+        for extra in dict.fromkeys(named):
+            if extra not in shown_ids:
+                shown.append((extra, prob[extra]))
+                shown_ids.add(extra)
+        explain_ids = list(dict.fromkeys([*(c for c, _ in shown[:EXPLAIN_CONDITIONS]), *named]))
+        explained = np.array([self.net.cidx[c] for c in explain_ids], dtype=np.intp)
         loo_rows = {int(ci): k for k, ci in enumerate(explained)}
         loo = leave_one_out(self.net, ctx, st.post, explained)
         lr = single_fault_factor(self.net, ctx, st.post)
         conditions: list[RankedCondition] = []
-        for k, (cid, p) in enumerate(shown):
+        for cid, p in shown:
             cond = kb.conditions[cid]
             ci = self.net.cidx[cid]
             raised: list[Contribution] = []
             lowered: list[Contribution] = []
-            if k < EXPLAIN_CONDITIONS:
+            if ci in loo_rows:
                 deltas = p - loo[loo_rows[ci]]
                 for j in np.flatnonzero(np.abs(deltas) >= MIN_DELTA).tolist():
                     fj, yes = st.post.obs[j]
@@ -153,7 +173,7 @@ class Assessor:
                 RankedCondition(
                     id=cid,
                     name=cond.name.get(lang),
-                    probability=round(p, 4),
+                    probability=shown_probability(p),
                     level=level,  # type: ignore[arg-type]
                     summary=cond.summary.get(lang),
                     raised_by=raised[:6],
@@ -161,9 +181,11 @@ class Assessor:
                     icd10=cond.icd10,
                 )
             )
-        triage = self._triage_model(st.triage, lang)
+        triage = self._triage_model(st.triage, prob, lang)
         question = self.question_model(st.choice.question.id, lang) if st.choice.question else None
-        advice = self._advice_list(likely_conditions(st.ranked), st.triage.level, lang)
+        likely = likely_conditions(st.ranked)
+        person = advice_context(kb, req.age, answers, {c: st.levels[c][0] for c in likely})
+        advice = self._advice_list(likely, st.triage.level, person, lang)
         return Assessment(
             kb_version=kb.version,
             lang=lang,
@@ -172,6 +194,7 @@ class Assessor:
             answers=list(req.answers),
             conditions=conditions,
             none_of_the_above=round(st.post.none, 4),
+            none_fits_well=st.post.none >= NONE_FITS_WELL,
             triage=triage,
             next_question=question,
             should_stop=st.choice.should_stop,
@@ -186,29 +209,41 @@ class Assessor:
         )
 
     # --- texts --------------------------------------------------------------------------------------------
-    def _triage_model(self, tri: TriageResult, lang: str) -> Triage:
+    def _triage_model(self, tri: TriageResult, prob: Mapping[str, float], lang: str) -> Triage:
         kb = self.kb
         reasons: list[TriageReason] = []
         rules = {r.id: r for r in kb.rules}
         for r in tri.reasons:
+            outside: str | None = None
             if r.rule == "probable":
-                text = (
-                    "综合您的回答，更可能存在需要医生检查的原因。"
-                    if lang == "zh"
-                    else "Taken together, your answers make it more likely than not that a cause worth a doctor's check is present."
-                )
+                names = "、".join if lang == "zh" else ", ".join
+                causes = names(kb.conditions[c].name.get(lang) for c in r.conditions)
+                text = kb.reason_text("probable", lang).format(causes=causes)
             elif r.condition is not None:
                 name = kb.conditions[r.condition].name.get(lang)
-                if lang == "zh":
-                    text = f"可能的原因“{name}”通常需要这一级别的处理。"
-                else:
-                    text = f"The likely cause, {name}, usually needs this level of care."
+                key = "likely_cause" if prob[r.condition] >= LIKELY_CAUSE else "possible_cause"
+                text = kb.reason_text(key, lang).format(name=name, pct=percent(prob[r.condition]))
                 if r.findings:
-                    labels = ", ".join(kb.findings[f].plain.get(lang) for f in r.findings)
-                    text += f"（因为：{labels}）" if lang == "zh" else f" (because of: {labels})"
+                    labels = ("、" if lang == "zh" else ", ").join(
+                        kb.findings[f].plain.get(lang) for f in r.findings
+                    )
+                    sep = "" if lang == "zh" else " "
+                    text += sep + kb.reason_text("because", lang).format(findings=labels)
             else:
-                text = rules[r.rule].text.get(lang)
-            reasons.append(TriageReason(rule=r.rule, level=r.level, text=text, findings=list(r.findings)))  # type: ignore[arg-type]
+                rule = rules[r.rule]
+                text = rule.text.get(lang)
+                if rule.outside_model is not None:
+                    outside = rule.outside_model.get(lang)
+            reasons.append(
+                TriageReason(
+                    rule=r.rule,
+                    level=r.level,  # type: ignore[arg-type]
+                    text=text,
+                    findings=list(r.findings),
+                    conditions=list(r.conditions),
+                    outside_model=outside,
+                )
+            )
         tt = kb.triage_text.get(tri.level)
         return Triage(
             level=tri.level,  # type: ignore[arg-type]
@@ -224,15 +259,18 @@ class Assessor:
             q = self._questions[key] = self._question_model(self.selector.questions[qid], lang)
         return q
 
-    def _advice_list(self, likely: tuple[str, ...], level: str, lang: str) -> list[AdviceItem]:
-        """The advice for these likely conditions and level. It depends on nothing else, and the built items
-        are kept (a few hundred combinations at most; cleared when full)."""
-        key = (likely, level, lang)
+    def _advice_list(
+        self, likely: tuple[str, ...], level: str, person: AdviceContext, lang: str
+    ) -> list[AdviceItem]:
+        """The advice for these likely conditions, level and person. It depends on nothing else (the context
+        holds only what the advice data mentions: an age class, a few answers, the likely causes needing
+        urgent care), and the built items are kept (cleared when full)."""
+        key = (likely, level, person, lang)
         items = self._advice.get(key)
         if items is None:
             if len(self._advice) >= 4096:
                 self._advice.clear()
-            items = [self._advice_model(a, hits, lang) for a, hits in advice_for(self.kb, likely, level)]
+            items = [self._advice_model(a, hits, lang) for a, hits in advice_for(self.kb, likely, level, person)]
             self._advice[key] = items
         return list(items)
 

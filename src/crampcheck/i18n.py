@@ -45,8 +45,3 @@ def translator(lang: str) -> Callable[[str], str]:
         return table.get(msg, msg)
 
     return _
-
-
-def missing_translations(lang: str, msgids: list[str]) -> list[str]:
-    table = catalog(lang)
-    return [m for m in msgids if m not in table]

@@ -22,6 +22,16 @@ MIN_AGE = 1
 MAX_AGE = 110
 
 
+def percent(p: float) -> str:
+    """A probability as people read it, never as certain: 0.537 -> '54%', under 0.5% -> '<1%', over 99.5% ->
+    '>99%' (never '0%' or '100%')."""
+    if p < 0.005:
+        return "<1%"
+    if p > 0.995:
+        return ">99%"
+    return f"{round(p * 100)}%"
+
+
 def triage_rank(level: str) -> int:
     """0 for self_care up to 3 for emergency."""
     return TRIAGE_ORDER.index(level)  # type: ignore[arg-type]
@@ -88,6 +98,16 @@ class TriageReason(BaseModel):
     level: TriageLevel
     text: str
     findings: list[str] = Field(default_factory=list)
+    conditions: list[str] = Field(
+        default_factory=list,
+        description="the condition ids this reason is about; each is among the result's conditions, whatever its "
+        "probability",
+    )
+    outside_model: str | None = Field(
+        default=None,
+        description="a danger this tool does not model (e.g. a stroke), named in words, when the "
+        "reason is about one",
+    )
 
 
 class Triage(BaseModel):
@@ -147,6 +167,11 @@ class Assessment(BaseModel):
     answers: list[Answer]
     conditions: list[RankedCondition]
     none_of_the_above: float = Field(description="probability that no modelled cause is present")
+    none_fits_well: bool = Field(
+        default=False,
+        description="true when none_of_the_above is large enough that the causes listed may all be wrong; "
+        "interfaces then say so before the list",
+    )
     triage: Triage
     next_question: Question | None
     should_stop: bool

@@ -24,6 +24,8 @@ OTHER_DANGEROUS_THRESHOLD = 0.30  # fact base 1.3 item 3 (clinical-judgement pol
 # (the probability that the person's set of causes includes one whose own level is >= doctor), say so,
 # even if the single most likely cause is a self-care one.
 PROBABLY_NEEDS_DOCTOR = 0.50
+# a doctor-level cause named as part of that probability when it is at least this probable on its own
+PROBABLE_CAUSE_SHARE = 0.05
 
 Answers = Mapping[str, bool | None]
 Tri = bool | None
@@ -44,6 +46,14 @@ def compile_expr(e: Any, sets: Mapping[str, Any], strict: bool) -> Fn:
     if k == "age_lt":
         n = int(v)
         return lambda a, age: age < n
+    if k == "maybe":
+        # "X is yes or not known": true unless X is answered "no" (a danger whose deciding detail is unknown)
+        inner_m = compile_expr(v, sets, strict)
+
+        def f_maybe(a: Answers, age: int) -> Tri:
+            return inner_m(a, age) is not False
+
+        return f_maybe
     if k == "not":
         inner = compile_expr(v, sets, strict)
         if strict:
@@ -95,6 +105,8 @@ class CompiledRule:
     suppresses: tuple[str, ...]
     text: Any
     sources: tuple[str, ...]
+    conditions: tuple[str, ...]
+    outside_model: Any
 
 
 @dataclass(frozen=True)
@@ -106,10 +118,17 @@ class CompiledLine:
 
 @dataclass(frozen=True)
 class Reason:
+    """Why the final level was reached: a fired rule, a condition's own level, or the 'probable' policy.
+
+    ``conditions`` are the modelled conditions the reason is about (they are always shown with the result);
+    ``outside_model`` is set when the danger is one the model does not cover (e.g. a stroke)."""
+
     rule: str
     level: str
     findings: tuple[str, ...]
     condition: str | None = None
+    conditions: tuple[str, ...] = ()
+    outside_model: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +151,8 @@ class Triage:
                 tuple(r.suppresses),
                 r.text,
                 tuple(r.sources),
+                tuple(r.conditions),
+                r.outside_model,
             )
             for r in kb.rules
         ]
@@ -207,10 +228,18 @@ class Triage:
         reasons: list[Reason] = []
         level = "self_care"
         if p_needs_doctor is not None and p_needs_doctor >= PROBABLY_NEEDS_DOCTOR:
-            reasons.append(Reason("probable", "doctor", ()))
+            # the doctor-level causes that make up that probability, most likely first
+            doctor_ranked = [(c, p) for c, p in ranked if RANK[lv[c][0]] >= RANK["doctor"]]
+            doctor_causes = tuple(c for c, p in doctor_ranked[:3] if p >= PROBABLE_CAUSE_SHARE) or tuple(
+                c for c, _ in doctor_ranked[:1]
+            )
+            reasons.append(Reason("probable", "doctor", (), conditions=doctor_causes))
             level = "doctor"
         for r in self.fired_rules(answers, age):
-            reasons.append(Reason(r.id, r.level, tuple(sorted(f for f in r.findings if answers.get(f) is True))))
+            why = tuple(sorted(f for f in r.findings if answers.get(f) is True))
+            reasons.append(
+                Reason(r.id, r.level, why, conditions=r.conditions, outside_model=r.outside_model is not None)
+            )
             if RANK[r.level] > RANK[level]:
                 level = r.level
         for k, (cid, p) in enumerate(ranked):
@@ -219,11 +248,12 @@ class Triage:
             clevel, why = lv[cid]
             if k > 0 and RANK[clevel] < RANK["urgent"]:
                 continue
-            reasons.append(Reason("condition", clevel, why, condition=cid))
+            reasons.append(Reason("condition", clevel, why, condition=cid, conditions=(cid,)))
             if RANK[clevel] > RANK[level]:
                 level = clevel
-        reasons.sort(key=lambda x: -RANK[x.level])
-        return TriageResult(level, tuple(reasons))
+        # the reasons explain the final level: a reason for a lower level is never given as why
+        final = tuple(r for r in reasons if r.level == level)
+        return TriageResult(level, final)
 
     def pending(self, answers: Answers, age: int, current: str) -> dict[str, int]:
         """Unanswered findings of rules that are partly satisfied and could raise the level.

@@ -120,3 +120,148 @@ def test_prob_any_and_state_sums_agree_with_membership_products() -> None:
     np.testing.assert_allclose(
         state_sums(net, post.weights, np.sort(few)), post.weights[few] @ net.member[few], atol=1e-12
     )
+
+
+# --- diagnoses of exclusion ------------------------------------------------------------------------------
+
+
+def random_exclusions(rng: np.random.Generator, n: int) -> list[tuple[int, list[int], float]]:
+    """One or two excluded conditions, each with one or two groups of explaining causes (each group with its
+    own factor) among the conditions not excluded."""
+    if n < 2:
+        return []
+    k = 1 if n < 4 else int(rng.integers(1, 3))
+    targets = [int(t) for t in rng.choice(n, size=k, replace=False)]
+    others = [i for i in range(n) if i not in targets]
+    out = []
+    for t in targets:
+        for _ in range(int(rng.integers(1, 3))):
+            size = int(rng.integers(1, len(others) + 1))
+            causes = [int(c) for c in rng.choice(others, size=size, replace=False)]
+            out.append((t, causes, float(rng.uniform(0.01, 1.0))))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), n=st.integers(2, 9), m=st.integers(1, 10), frac=st.floats(0.0, 1.0))
+def test_exclusions_match_brute_force(seed: int, n: int, m: int, frac: float) -> None:
+    rng = np.random.default_rng(seed)
+    stated, leak, prior = random_net(rng, n, m)
+    excl = random_exclusions(rng, n)
+    net = from_arrays(stated, leak, prior, exclusions=excl)
+    obs = {j: bool(rng.random() < frac) for j in range(m) if rng.random() < 0.8}
+    post = posterior(net, CTX, obs)
+    ref, total = brute_force_marginals(stated, leak, prior, obs, exclusions=excl)
+    np.testing.assert_allclose(post.marginals, ref, atol=1e-10)
+    assert post.log_evidence == pytest.approx(np.log(total), abs=1e-9)
+
+
+def test_exclusion_label_without_answers() -> None:
+    """Without answers the excluded condition's label is pi_t (P(no cause) + r P(some cause)), and every
+    other condition keeps its prior."""
+    prior = np.array([0.3, 0.1, 0.2, 0.05])
+    stated = np.full((4, 1), np.nan)
+    net = from_arrays(stated, np.array([0.1]), prior, exclusions=[(0, [1, 2], 0.1)])
+    post = posterior(net, CTX, {})
+    p_none = (1 - 0.1) * (1 - 0.2)
+    assert post.log_evidence == pytest.approx(0.0, abs=1e-12)
+    assert post.marginals[0] == pytest.approx(0.3 * (p_none + 0.1 * (1 - p_none)), abs=1e-12)
+    np.testing.assert_allclose(post.marginals[1:], prior[1:], atol=1e-12)
+
+
+def test_exclusions_change_only_their_targets() -> None:
+    """The label is a query: the evidence and every other condition's probability (so every doctor-level
+    probability) are exactly those without exclusions, and the label never exceeds the membership."""
+    from crampcheck.engine.posterior import prob_any
+
+    rng = np.random.default_rng(23)
+    for _ in range(10):
+        stated, leak, prior = random_net(rng, 8, 9)
+        excl = random_exclusions(rng, 8)
+        obs = {j: bool(rng.random() < 0.4) for j in range(9) if rng.random() < 0.8}
+        plain = posterior(from_arrays(stated, leak, prior, max_causes=3), CTX, obs)
+        net = from_arrays(stated, leak, prior, max_causes=3, exclusions=excl)
+        post = posterior(net, CTX, obs)
+        targets = sorted({t for t, _, _ in excl})
+        others = [i for i in range(8) if i not in targets]
+        np.testing.assert_allclose(post.marginals[others], plain.marginals[others], atol=1e-12)
+        assert np.all(post.marginals[targets] <= plain.marginals[targets] + 1e-12)
+        assert post.log_evidence == pytest.approx(plain.log_evidence, abs=1e-12)
+        flags = np.ones(8, dtype=bool)
+        assert prob_any(net, post, flags) == pytest.approx(prob_any(net, plain, flags), abs=1e-12)
+
+
+def test_leave_one_out_with_exclusions_equals_posterior_without_that_answer() -> None:
+    rng = np.random.default_rng(31)
+    stated, leak, prior = random_net(rng, 8, 9)
+    excl = [(0, [1, 2], 0.2), (0, [5], 0.5)]
+    net = from_arrays(stated, leak, prior, exclusions=excl)
+    obs = {0: True, 2: False, 5: True, 7: False}
+    post = posterior(net, CTX, obs)
+    loo = leave_one_out(net, CTX, post)
+    for k, (j, _) in enumerate(post.obs):
+        rest = {jj: v for jj, v in obs.items() if jj != j}
+        np.testing.assert_allclose(loo[:, k], posterior(net, CTX, rest).marginals, atol=2e-6)
+
+
+def test_exclusion_factor_one_changes_nothing() -> None:
+    rng = np.random.default_rng(17)
+    stated, leak, prior = random_net(rng, 6, 7)
+    obs = {0: True, 2: False, 4: True}
+    plain = posterior(from_arrays(stated, leak, prior), CTX, obs).marginals
+    same = posterior(from_arrays(stated, leak, prior, exclusions=[(0, [1, 3], 1.0)]), CTX, obs).marginals
+    np.testing.assert_allclose(same, plain, atol=1e-12)
+
+
+def test_present_explaining_cause_takes_the_finding_from_the_excluded_condition() -> None:
+    """Both conditions explain the finding equally; the second also has a finding of its own. Once that
+    specific finding is present, the excluded condition falls below the explaining one."""
+    stated = np.array([[0.9, np.nan], [0.9, 0.9]])
+    leak = np.array([0.2, 0.01])
+    prior = np.array([0.4, 0.05])
+    obs = {0: True, 1: True}
+    before = posterior(from_arrays(stated, leak, prior), CTX, obs).marginals
+    after = posterior(from_arrays(stated, leak, prior, exclusions=[(0, [1], 0.1)]), CTX, obs).marginals
+    assert after[0] < before[0] and after[0] < after[1]
+
+
+def test_truncated_enumeration_with_exclusions_within_reported_bound() -> None:
+    rng = np.random.default_rng(8)
+    for _ in range(15):
+        stated, leak, prior = random_net(rng, 11, 12)
+        prior = prior * 0.4
+        excl = random_exclusions(rng, 11)
+        obs = {j: bool(rng.random() < 0.3) for j in range(12)}
+        post = posterior(from_arrays(stated, leak, prior, max_causes=3, exclusions=excl), CTX, obs)
+        ref, _ = brute_force_marginals(stated, leak, prior, obs, exclusions=excl)
+        assert float(np.max(np.abs(post.marginals - ref))) <= post.neglected_bound + 1e-12
+
+
+def test_several_groups_take_the_smallest_factor_present() -> None:
+    prior = np.array([0.3, 0.1, 0.2])
+    stated = np.full((3, 1), np.nan)
+    net = from_arrays(stated, np.array([0.1]), prior, exclusions=[(0, [1], 0.1), (0, [2], 0.5)])
+    p1, p2 = 0.1, 0.2
+    factor = (1 - p1) * (1 - p2) + 0.5 * (1 - p1) * p2 + 0.1 * p1  # none / only cause 2 / cause 1 present
+    assert posterior(net, CTX, {}).marginals[0] == pytest.approx(0.3 * factor, abs=1e-12)
+
+
+def test_invalid_exclusions_are_refused() -> None:
+    stated = np.full((3, 1), np.nan)
+    leak, prior = np.array([0.1]), np.array([0.1, 0.1, 0.1])
+    for bad in ([(0, [0], 0.5)], [(0, [1], 0.0)], [(0, [5], 0.5)], [(0, [1], 0.5), (1, [2], 0.5)]):
+        with pytest.raises(ValueError):
+            from_arrays(stated, leak, prior, exclusions=bad)
+
+
+def test_pgmpy_agrees_with_exclusions() -> None:
+    """pgmpy with the excluded condition as a child of its explaining causes (a CPD with r x prior)."""
+    pytest.importorskip("pgmpy")
+    from oracles.pgmpy_reference import pgmpy_marginals
+
+    rng = np.random.default_rng(12)
+    stated, leak, prior = random_net(rng, 7, 8)
+    excl = [(0, [2, 4], 0.1), (0, [5, 4], 0.5), (3, [1, 6], 0.3)]
+    obs = {0: True, 1: False, 3: True, 6: False, 7: True}
+    ours = posterior(from_arrays(stated, leak, prior, exclusions=excl), CTX, obs).marginals
+    np.testing.assert_allclose(ours, pgmpy_marginals(stated, leak, prior, obs, exclusions=excl), atol=1e-9)

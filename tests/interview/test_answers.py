@@ -30,9 +30,10 @@ def q(a: Assessor, qid: str) -> QuestionSpec:
 def test_ticked_is_yes_and_an_unticked_ordinary_finding_at_its_home_question_is_no(
     a: Assessor, p: AnswerPolicy
 ) -> None:
-    said = p.meaning(q(a, "site"), Response.of(["site_calf"]), {}, AGE)
-    assert said["site_calf"] is True
-    assert said["site_hand"] is False and said["site_thigh"] is False
+    said = p.meaning(q(a, "site"), Response.of(["site_hand"]), {}, AGE)
+    assert said["site_hand"] is True
+    ordinary = [f for f in q(a, "site").findings if f not in p.red and f != "site_hand"]
+    assert ordinary and all(said[f] is False for f in ordinary)
 
 
 def test_an_unticked_red_flag_stays_unanswered(a: Assessor, p: AnswerPolicy) -> None:

@@ -21,8 +21,8 @@ Translate = Callable[[str], str]
 
 
 def out_console() -> Console:
-    """The console for results on standard output."""
-    return Console(soft_wrap=True)
+    """The console for results on standard output: text is folded to the width, never cut off."""
+    return Console()
 
 
 def error_text(message: str | CrampcheckError, _: Translate) -> Text:

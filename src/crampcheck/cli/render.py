@@ -9,7 +9,7 @@ from rich.text import Text
 
 from crampcheck.cli.output import FoldTable
 from crampcheck.i18n import translator
-from crampcheck.schema import Assessment
+from crampcheck.schema import Assessment, percent
 
 LEVEL_STYLE = {"self_care": "green", "doctor": "yellow", "urgent": "dark_orange", "emergency": "bold white on red"}
 GRADE_STYLE = {"strong": "green", "moderate": "cyan", "weak": "yellow", "none": "red", "contradicted": "red"}
@@ -23,7 +23,15 @@ def bar(p: float, width: int = 20) -> str:
 def render(console: Console, a: Assessment) -> None:
     _ = translator(a.lang)
     tri = a.triage
-    reasons = "\n".join(f"• {r.text}" for r in tri.reasons[:5])
+    names = {c.id: f"{c.name} ({percent(c.probability)})" for c in a.conditions}
+    lines = []
+    for r in tri.reasons[:5]:
+        lines.append(f"• {r.text}")
+        if r.conditions:
+            lines.append("  " + _("Possible cause behind it:") + " " + ", ".join(names[c] for c in r.conditions))
+        if r.outside_model:
+            lines.append("  " + _("A cause outside what this tool covers:") + " " + r.outside_model)
+    reasons = "\n".join(lines)
     banner = Text(_("Triage") + f": {tri.label}\n", style="bold")
     banner.append(tri.message + ("\n\n" + reasons if reasons else ""))
     console.print(Panel(banner, style=LEVEL_STYLE.get(tri.level, ""), title=_("What to do")))
@@ -38,7 +46,18 @@ def render(console: Console, a: Assessment) -> None:
             why.append(f"[green]+[/green] {x.text}")
         for x in c.lowered_by[:2]:
             why.append(f"[red]−[/red] {x.text}")
-        t.add_row(c.name, f"{bar(c.probability, 12)} {c.probability:.0%}", "\n".join(why) or "—")
+        t.add_row(c.name, f"{bar(c.probability, 12)} {percent(c.probability)}", "\n".join(why) or "—")
+    if a.none_fits_well:
+        console.print(
+            Text(
+                _(
+                    "None of these causes fits your answers well: the cause may be one this tool does not cover. "
+                    "If the cramps go on or worry you, see a doctor."
+                )
+                + f" ({percent(a.none_of_the_above)})",
+                style="bold",
+            )
+        )
     console.print(t)
     console.print(
         Text(

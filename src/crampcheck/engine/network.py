@@ -9,12 +9,21 @@ s = P / L0, so that for a set S of present conditions
 The network also enumerates the joint states with at most ``max_causes`` simultaneous conditions and
 precomputes, for every state and finding, ``A = sum log(1 - p)`` and ``B = prod s``; inference is then one
 gather and a few vectorised operations (see :mod:`crampcheck.engine.posterior`). Knows nothing of queries.
+
+Diagnoses of exclusion (``model/exclusions.yaml``) are labels, not mechanisms: the network's node for an
+excluded condition t stands for its kind of cramps, and what is reported for t is the label "t, and no
+explaining cause": an unobserved child L_t of t and its explaining causes with P(L_t | t present, state S) =
+min of r_c over the explaining causes c in S (1 when none is present) and 0 without t. P(L_t | answers) is then
+a weighted sum over the enumerated states; the other conditions' probabilities, the evidence and every
+doctor-level probability are untouched (a present specific cause is never made less likely). The network keeps,
+for each excluded condition, which states contain it and that factor per state (``label``: membership with the
+excluded columns weighted).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +33,19 @@ from numpy.typing import NDArray
 from crampcheck.kb.schema import BANDS, KnowledgeBase
 
 Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A diagnosis of exclusion, compiled: in a state containing ``target`` and explaining causes (``factors``:
+    cause -> r), the target's label holds with probability r, the smallest r of the causes present.
+    ``has_target`` flags the enumerated states (S,) containing the target; ``state_factor`` (S,) is that r per
+    state (1 for none)."""
+
+    target: int
+    factors: dict[int, float]
+    has_target: NDArray[np.bool_] = field(repr=False)
+    state_factor: Array = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,7 @@ class Network:
     pregnancy_condition: int | None
     pregnancy_q: dict[str, float]  # P(pregnant | female, age band), used when the answer is unknown
     requires_any: tuple[tuple[int, tuple[int, ...]], ...]
+    exclusions: tuple[Exclusion, ...]  # diagnoses of exclusion (target, explaining causes, factor)
     max_causes: int
     states: NDArray[np.intp]  # (S, k) condition indices, padded with n
     state_size: NDArray[np.intp]  # (S,)
@@ -52,6 +75,7 @@ class Network:
     EB: Array = field(repr=False)  # (S, m) product over members of s
     member: Array = field(repr=False)  # (S, n) 0/1 membership (float for matrix products)
     member32: NDArray[np.float32] = field(repr=False)  # the same in single precision (question scoring)
+    label: Array = field(repr=False)  # (S, n) membership, excluded conditions weighted by their factor
     _tables: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def _cached(self, key: Any, build: Callable[[], Any]) -> Any:
@@ -118,6 +142,14 @@ class Network:
     def member_t32(self) -> NDArray[np.float32]:
         """(n, S) membership, condition-major, single precision (cached)."""
         return self._cached("member_t32", lambda: np.ascontiguousarray(self.member32.T))  # type: ignore[no-any-return]
+
+    @property
+    def label_t32(self) -> NDArray[np.float32]:
+        """(n, S) the reported labels' weights per state (membership, excluded conditions weighted by their
+        factor), condition-major, single precision (cached)."""
+        return self._cached(  # type: ignore[no-any-return]
+            "label_t32", lambda: np.ascontiguousarray(self.label.T, dtype=np.float32)
+        )
 
     @property
     def state_bits(self) -> NDArray[np.uint64] | None:
@@ -210,6 +242,12 @@ def compile_network(kb: KnowledgeBase, max_causes: int = 3) -> Network:
         for c, cond in kb.conditions.items()
         if cond.requires_any
     )
+    exclusions = [
+        (cidx[t], [cidx[e] for e in ex.explained_by], ex.factor)
+        for t, groups in kb.exclusions.items()
+        for ex in groups
+        if t in cidx
+    ]
     return _assemble(
         conds,
         finds,
@@ -225,14 +263,22 @@ def compile_network(kb: KnowledgeBase, max_causes: int = 3) -> Network:
         dict(kb.pregnancy_q),
         requires,
         max_causes,
+        exclusions,
     )
 
 
-def from_arrays(stated: Array, leak: Array, prior: Array, max_causes: int | None = None) -> Network:
+def from_arrays(
+    stated: Array,
+    leak: Array,
+    prior: Array,
+    max_causes: int | None = None,
+    exclusions: Sequence[tuple[int, Sequence[int], float]] = (),
+) -> Network:
     """A network from raw arrays (n conditions x m findings), the same leak and prior for everyone.
 
     Used by tests and benchmarks to build random networks; ``stated`` holds P(f | c alone) at leak ``leak``
-    (nan for no link).
+    (nan for no link); ``exclusions`` lists (target, explaining causes, factor) groups as in
+    ``model/exclusions.yaml`` (several groups may share a target; a state takes the smallest factor present).
     """
     n, m = stated.shape
     log1mp = np.zeros((n, m))
@@ -260,6 +306,7 @@ def from_arrays(stated: Array, leak: Array, prior: Array, max_causes: int | None
         {},
         (),
         n if max_causes is None else max_causes,
+        exclusions,
     )
 
 
@@ -278,6 +325,7 @@ def _assemble(
     preg_q: dict[str, float],
     requires: tuple[tuple[int, tuple[int, ...]], ...],
     max_causes: int,
+    exclusions: Sequence[tuple[int, Sequence[int], float]] = (),
 ) -> Network:
     n, m = stated.shape
     cidx = {c: i for i, c in enumerate(conds)}
@@ -291,6 +339,10 @@ def _assemble(
     member = np.zeros((len(states), n + 1))
     np.put_along_axis(member, states, 1.0, axis=1)
     member = np.ascontiguousarray(member[:, :n])
+    compiled = _compile_exclusions(n, member, exclusions)
+    label = member.copy()
+    for ex in compiled:
+        label[:, ex.target] *= ex.state_factor
     return Network(
         conditions=conds,
         findings=finds,
@@ -307,6 +359,7 @@ def _assemble(
         pregnancy_condition=preg_cond,
         pregnancy_q=preg_q,
         requires_any=requires,
+        exclusions=compiled,
         max_causes=max_causes,
         states=states,
         state_size=(states < n).sum(axis=1),
@@ -314,4 +367,31 @@ def _assemble(
         EB=np.ascontiguousarray(EB),
         member=member,
         member32=member.astype(np.float32),
+        label=label,
     )
+
+
+def _compile_exclusions(
+    n: int, member: Array, exclusions: Sequence[tuple[int, Sequence[int], float]]
+) -> tuple[Exclusion, ...]:
+    """Group (target, causes, factor) entries by target; check them; compute each state's factor."""
+    by_target: dict[int, dict[int, float]] = {}
+    for t, causes, r in exclusions:
+        if not 0 <= t < n or not causes or any(not 0 <= c < n for c in causes):
+            raise ValueError(f"exclusion of condition {t}: condition indices out of range")
+        if not 0.0 < r <= 1.0:
+            raise ValueError(f"exclusion of condition {t}: the factor must be in (0, 1], got {r}")
+        fac = by_target.setdefault(int(t), {})
+        for c in causes:
+            fac[int(c)] = min(fac.get(int(c), 1.0), float(r))
+    out: list[Exclusion] = []
+    for t, fac in sorted(by_target.items()):
+        if t in fac or set(fac) & set(by_target):
+            raise ValueError(f"exclusion of condition {t}: an explaining cause must not itself be excluded")
+        rvec = np.ones(n + 1)
+        for c, r in fac.items():
+            rvec[c] = r
+        # the smallest factor among each state's members (1 for states without an explaining cause)
+        state_factor = np.where(member > 0, rvec[:n][None, :], 1.0).min(axis=1)
+        out.append(Exclusion(target=t, factors=dict(fac), has_target=member[:, t] > 0, state_factor=state_factor))
+    return tuple(out)

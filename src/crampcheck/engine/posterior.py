@@ -7,6 +7,11 @@ prior x likelihood, computed for all states at once from the precomputed arrays.
 left out (more than k causes) is bounded by their prior mass, which this module reports with the result.
 Unanswered and "unknown" findings are barren and drop out. Pregnancy is context: when it is unknown, the
 state prior is the mixture q * prior(pregnant) + (1 - q) * prior(not pregnant) (fact base 2.3).
+
+A diagnosis of exclusion t (``model/exclusions.yaml``) is reported as its label, "t and no explaining cause":
+the sum over states of weight x (membership of t) x the state's factor (the smallest factor of the explaining
+causes present, 1 when none is). The states' weights, the evidence and every other marginal are those of the
+network; as the label never exceeds membership, the truncation bound holds for it too.
 """
 
 from __future__ import annotations
@@ -179,7 +184,7 @@ def posterior(net: Network, ctx: Context, evidence: Mapping[int, bool], keep_row
     Z = float(w.sum())
     w /= Z
     keep = np.flatnonzero(logw > mx - PRUNE)
-    marg = state_sums(net, w, keep)
+    marg = label_sums(net, w, keep)
     if np.any(marg < -1e-9) or np.any(marg > 1 + 1e-9) or not np.all(np.isfinite(marg)):
         raise EngineError("posterior failed its range check")
     log_z = mx + float(np.log(Z))
@@ -207,8 +212,18 @@ def state_sums(net: Network, w: Array, keep: NDArray[np.intp]) -> Array:
     return np.asarray(sums[: net.n])
 
 
+def label_sums(net: Network, w: Array, keep: NDArray[np.intp]) -> Array:
+    """(n,) the reported probability of each condition: :func:`state_sums`, with each diagnosis of exclusion
+    replaced by its label (its states' weights times their factor)."""
+    marg = state_sums(net, w, keep)
+    for ex in net.exclusions:
+        marg[ex.target] = float(w[keep] @ net.label[keep, ex.target])
+    return marg
+
+
 def prob_any(net: Network, post: Posterior, conditions: NDArray[np.bool_]) -> float:
-    """P(at least one of the flagged conditions is present | answers)."""
+    """P(at least one of the flagged conditions is present | answers). A flagged diagnosis of exclusion counts
+    with its kind of cramps (membership), whatever its label: a need for a doctor is never explained away."""
     flags = np.asarray(conditions, dtype=bool)
     bits = net.state_bits
     if bits is not None:
@@ -223,7 +238,7 @@ def leave_one_out(net: Network, ctx: Context, post: Posterior, conditions: np.nd
     """(n or len(conditions), len(obs)) marginals with each answer removed in turn (for explanations).
 
     Removing answer j divides each state's weight by P(answer j | state), so with W = weights x membership
-    the marginals are (1/P)_J @ W over (1/P)_J @ weights: one gather of the answers' rows of the cached
+    the marginals are (1/P)_J @ W over (1/P)_J @ weights (W with the labels' weights, as the marginals): one gather of the answers' rows of the cached
     1/P table and one matrix product. Single precision (about 1e-5): these numbers are shown rounded, as
     explanations. A row with an impossible answer (1/P infinite) is computed in logs instead.
     """
@@ -237,7 +252,7 @@ def leave_one_out(net: Network, ctx: Context, post: Posterior, conditions: np.nd
     pinv = net.pinv32_t(age_band(ctx.age), ctx.sex)[cols + net.m * yes]  # (J, S)
     w32 = post.weights.astype(np.float32)
     wt = np.empty((len(cond) + 1, len(w32)), dtype=np.float32)
-    np.multiply(net.member_t32[cond], w32, out=wt[:-1])
+    np.multiply(net.label_t32[cond], w32, out=wt[:-1])
     wt[-1] = w32
     num = (pinv @ wt.T).astype(np.float64)  # (J, C + 1)
     out = num[:, :-1] / num[:, -1:]
@@ -245,7 +260,7 @@ def leave_one_out(net: Network, ctx: Context, post: Posterior, conditions: np.nd
     for j in np.flatnonzero(bad):  # an answer impossible in some state: the same sum in logs
         lo = post.logw - post.loglik[j]
         wl = np.exp(lo - lo.max())
-        out[j] = (net.member[:, cond].T @ wl) / wl.sum()
+        out[j] = (net.label[:, cond].T @ wl) / wl.sum()
     return np.asarray(out.T)
 
 

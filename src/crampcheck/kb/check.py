@@ -7,13 +7,19 @@ every condition has advice, and no two conditions are indistinguishable by every
 
 from __future__ import annotations
 
+import difflib
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 from crampcheck.kb.load import Problem, collect
 from crampcheck.kb.schema import LANGS, KnowledgeBase, Text, TextList, expr_findings
 
 INDISTINGUISHABLE_LOG_LR = 0.05  # two conditions whose every finding's likelihood ratio differs less than this
+
+
+# the reason sentences the result needs (crampcheck.assess)
+REASON_KEYS = ("probable", "likely_cause", "possible_cause", "because")
 
 
 def _text_missing(t: Text | TextList) -> list[str]:
@@ -48,10 +54,11 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
             out.append(Problem(f"conditions/{cid}.yaml", "references", "condition cites no source"))
     for a in kb.advice.values():
         for r in a.sources:
-            need_ref("advice", a.id, r)
+            need_ref(kb.advice_files.get(a.id, "advice"), a.id, r)
         for ac in a.conditions:
             if ac not in kb.conditions:
-                out.append(Problem("advice", a.id, f"unknown condition '{ac}'"))
+                out.append(Problem(kb.advice_files.get(a.id, "advice"), a.id, f"unknown condition '{ac}'"))
+    out += advice_context_problems(kb)
     for rule in kb.rules:
         for r in rule.sources:
             need_ref("model/rules.yaml", rule.id, r)
@@ -60,11 +67,36 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
         for f in expr_findings(rule.when, kb.rule_sets):
             if f not in kb.findings:
                 out.append(Problem("model/rules.yaml", rule.id, f"unknown finding '{f}'"))
+        for rc in rule.conditions:
+            if rc not in kb.conditions:
+                out.append(Problem("model/rules.yaml", rule.id, f"unknown condition '{rc}'"))
+        if rule.level in ("urgent", "emergency") and not rule.conditions and rule.outside_model is None:
+            out.append(
+                Problem(
+                    "model/rules.yaml",
+                    rule.id,
+                    "a red-flag rule must name the conditions it is about ('conditions') or the danger outside "
+                    "the model ('outside_model')",
+                )
+            )
+        for sup in rule.suppresses:
+            if sup not in {r.id for r in kb.rules}:
+                out.append(Problem("model/rules.yaml", rule.id, f"suppresses unknown rule '{sup}'"))
+    for key in REASON_KEYS:
+        if key not in kb.reason_texts:
+            out.append(Problem("text/triage.yaml", f"reasons.{key}", "missing reason sentence"))
     for cid, cond in kb.conditions.items():
         for line in [*cond.triage.escalate, *cond.triage.deescalate]:
             for f in expr_findings(line.when, kb.rule_sets):
                 if f not in kb.findings:
                     out.append(Problem("model/condition_triage.yaml", cid, f"unknown finding '{f}'"))
+    for cid, ex_groups in kb.exclusions.items():
+        for gi, ex in enumerate(ex_groups):
+            for r in ex.sources:
+                need_ref("model/exclusions.yaml", f"{cid}[{gi}]", r)
+    if kb.leak_floor is not None:
+        for r in kb.leak_floor.sources:
+            need_ref("model/leak_floor.yaml", "sources", r)
     for claim in kb.article:
         for r in claim.sources:
             need_ref("article.yaml", claim.id, r)
@@ -95,7 +127,11 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
     for a in kb.advice.values():
         for field in ("text", "evidence_note"):
             for lang in _text_missing(getattr(a, field)):
-                out.append(Problem("advice", f"{a.id}.{field}", f"missing '{lang}' text", "warning"))
+                out.append(
+                    Problem(
+                        kb.advice_files.get(a.id, "advice"), f"{a.id}.{field}", f"missing '{lang}' text", "warning"
+                    )
+                )
     for rule in kb.rules:
         for lang in _text_missing(rule.text):
             out.append(Problem("model/rules.yaml", f"{rule.id}.text", f"missing '{lang}' text", "warning"))
@@ -133,6 +169,58 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
                     Problem("model/links.yaml", f"{ca} / {cb}", "no finding can tell these two conditions apart")
                 )
     return out
+
+
+def advice_context_problems(kb: KnowledgeBase) -> list[Problem]:
+    """The fields that fit advice to the person (``not_with``, ages, ``requires_any``, ``replaced_by``,
+    ``safety``) name known ids and make sense together."""
+    out: list[Problem] = []
+    for a in kb.advice.values():
+        file = kb.advice_files.get(a.id, "advice")
+
+        def err(field: str, msg: str, file: str = file, aid: str = a.id) -> None:
+            out.append(Problem(file, f"{aid}.{field}", msg))
+
+        for c in a.not_with or ():
+            if c not in kb.conditions:
+                err("not_with", f"unknown condition '{c}'{_suggest(c, kb.conditions)}")
+        if a.not_with is not None and len(set(a.not_with)) != len(a.not_with):
+            err("not_with", "a condition is listed twice")
+        if a.not_with is None and a.kind in ("now", "prevent") and not a.safety and not a.levels:
+            err(
+                "not_with",
+                f"a '{a.kind}' item needs 'not_with': the conditions beside which it must not be shown "
+                "(for comfort and self-care measures: clots, heat illness, muscle breakdown, a leg short of "
+                "blood, tetanus, rabies, fits ...), or [] once checked that it is safe beside every condition",
+            )
+        if a.safety and a.not_with:
+            err("not_with", "a safety item is never hidden beside a danger; remove 'not_with' or 'safety'")
+        for f in a.requires_any:
+            if f not in kb.findings:
+                err("requires_any", f"unknown finding '{f}'{_suggest(f, kb.findings)}")
+        if len(set(a.requires_any)) != len(a.requires_any):
+            err("requires_any", "a finding is listed twice")
+        if a.levels and (a.min_age is not None or a.max_age is not None or a.requires_any):
+            err(
+                "levels",
+                "an item tied to a triage level must reach everyone at that level (no ages or requires_any)",
+            )
+        for r in a.replaced_by:
+            if r == a.id:
+                err("replaced_by", "an item cannot replace itself")
+            elif r not in kb.advice:
+                err("replaced_by", f"unknown advice '{r}'{_suggest(r, kb.advice)}")
+            elif kb.advice[r].replaced_by:
+                err(
+                    "replaced_by",
+                    f"'{r}' is itself replaced by {kb.advice[r].replaced_by}; replace by the last one",
+                )
+    return out
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _interface_translations() -> list[Problem]:

@@ -22,10 +22,12 @@ from crampcheck.kb.schema import (
     Condition,
     ConditionText,
     ConditionTriage,
+    Exclusion,
     Finding,
     FindingText,
     KnowledgeBase,
     Leak,
+    LeakFloor,
     Link,
     Prior,
     QuestionGroup,
@@ -134,6 +136,8 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
     links = _mapping(r, r.yaml("model/links.yaml"), "model/links.yaml")
     ctriage = _mapping(r, r.yaml("model/condition_triage.yaml"), "model/condition_triage.yaml")
     constraints = _mapping(r, r.yaml("model/constraints.yaml", required=False), "model/constraints.yaml")
+    exclusions_doc = _mapping(r, r.yaml("model/exclusions.yaml", required=False), "model/exclusions.yaml")
+    floor_doc = r.yaml("model/leak_floor.yaml", required=False)
     rules_doc = _mapping(r, r.yaml("model/rules.yaml"), "model/rules.yaml")
     ftext = _mapping(r, r.yaml("text/findings.yaml"), "text/findings.yaml")
     qtext = _mapping(r, r.yaml("text/questions.yaml"), "text/questions.yaml")
@@ -175,6 +179,19 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
     for fid in leaks:
         if fid not in vocab_findings:
             r.err("model/leaks.yaml", fid, f"unknown finding '{fid}' (not in vocabulary.yaml)")
+    leak_floor: LeakFloor | None = None
+    if floor_doc is not None:
+        leak_floor = r.model(LeakFloor, floor_doc, "model/leak_floor.yaml", "")
+    if leak_floor is not None:
+        known_groups = {f.group for f in findings.values()}
+        for g in leak_floor.groups:
+            if g not in known_groups:
+                r.err(
+                    "model/leak_floor.yaml", "groups", f"unknown finding group '{g}' (use {sorted(known_groups)})"
+                )
+        for fid, fnd in findings.items():
+            if fnd.group in leak_floor.groups and fid not in context:
+                findings[fid] = fnd.model_copy(update={"leak": fnd.leak.floored(leak_floor.value)})
     for fid in ftext:
         if fid not in vocab_findings:
             r.err("text/findings.yaml", fid, f"unknown finding '{fid}' (not in vocabulary.yaml)")
@@ -235,6 +252,43 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
             if cid not in vocab_conditions:
                 r.err(f, cid, f"unknown condition '{cid}' (not in vocabulary.yaml)")
 
+    # diagnoses of exclusion -----------------------------------------------------------------------------------
+    exclusions: dict[str, list[Exclusion]] = {}
+    for cid, raw_list in exclusions_doc.items():
+        cid = str(cid)
+        if cid not in vocab_conditions:
+            r.err("model/exclusions.yaml", cid, f"unknown condition '{cid}' (not in vocabulary.yaml)")
+            continue
+        if not isinstance(raw_list, list) or not raw_list:
+            r.err(
+                "model/exclusions.yaml", cid, "expected a non-empty list of groups (explained_by, factor, sources)"
+            )
+            continue
+        seen: set[str] = set()
+        for gi, raw in enumerate(raw_list):
+            ex = r.model(Exclusion, raw, "model/exclusions.yaml", f"{cid}[{gi}]")
+            if ex is None:
+                continue
+            for ki, e in enumerate(ex.explained_by):
+                where = f"{cid}[{gi}].explained_by[{ki}]"
+                if e not in vocab_conditions:
+                    r.err("model/exclusions.yaml", where, f"unknown condition '{e}'")
+                elif e == cid:
+                    r.err("model/exclusions.yaml", where, "a condition cannot explain itself")
+                elif e in seen:
+                    r.err("model/exclusions.yaml", where, f"'{e}' is listed twice for '{cid}'")
+                seen.add(e)
+            exclusions.setdefault(cid, []).append(ex)
+    for cid, ex_groups in exclusions.items():
+        for e in {e for ex in ex_groups for e in ex.explained_by}:
+            if e in exclusions:
+                r.err(
+                    "model/exclusions.yaml",
+                    f"{cid}.explained_by",
+                    f"'{e}' is itself a diagnosis of exclusion here; an explaining cause must be a cause "
+                    "in its own right, not a label that other causes explain away",
+                )
+
     # rules --------------------------------------------------------------------------------------------------
     rule_sets = rules_doc.get("sets") or {}
     rules: list[Rule] = []
@@ -254,10 +308,17 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
             groups[gid] = g
     triage_text: dict[str, TriageText] = {}
     disclaimer = Text(en="This is information, not a diagnosis. If you are worried, see a doctor.")
+    reason_texts: dict[str, Text] = {}
     for k, raw in ttext.items():
         if k == "disclaimer":
             d = r.model(Text, raw, "text/triage.yaml", k)
             disclaimer = d or disclaimer
+            continue
+        if k == "reasons":
+            for rk, rraw in (raw or {}).items():
+                rt = r.model(Text, rraw, "text/triage.yaml", f"reasons.{rk}")
+                if rt is not None:
+                    reason_texts[rk] = rt
             continue
         t = r.model(TriageText, raw, "text/triage.yaml", k)
         if t is not None:
@@ -272,15 +333,18 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
                 r.err("references.yaml", f"[{i}]", f"duplicate reference id '{ref.id}'")
             references[ref.id] = ref
     advice: dict[str, Advice] = {}
+    advice_files: dict[str, str] = {}
     adv_dir = root / "advice"
     for p in sorted(adv_dir.glob("*.yaml")) if adv_dir.is_dir() else []:
         file = r.rel(p)
         for i, raw in enumerate(_list(r, r.yaml(file), file)):
-            a = r.model(Advice, raw, file, f"[{i}]")
+            aid = raw.get("id") if isinstance(raw, dict) else None
+            a = r.model(Advice, raw, file, aid if isinstance(aid, str) and aid else f"[{i}]")
             if a is not None:
                 if a.id in advice:
                     r.err(file, f"[{i}]", f"duplicate advice id '{a.id}'")
                 advice[a.id] = a
+                advice_files[a.id] = file
     article: list[ArticleClaim] = []
     for i, raw in enumerate(article_doc):
         c = r.model(ArticleClaim, raw, "article.yaml", f"[{i}]")
@@ -298,12 +362,16 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
         rule_sets=rule_sets,
         groups=groups,
         advice=advice,
+        advice_files=advice_files,
         references=references,
         article=article,
         triage_text=triage_text,
+        reason_texts=reason_texts,
         disclaimer=disclaimer,
         context_findings=context,
         pregnancy_q=pregnancy_q,
+        exclusions=exclusions,
+        leak_floor=leak_floor,
     )
     return kb, r.problems
 

@@ -69,6 +69,8 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "emergency_now": _("Call emergency services now"),
         "emergency_numbers": _("For example 120 in mainland China, 112 in Europe, 999 in the UK, 911 in the US."),
         "why_level": _("Why this level"),
+        "reason_about": _("Possible cause behind it:"),
+        "outside_model": _("A cause outside what this tool covers:"),
         "causes": _("Possible causes"),
         "causes_intro": _(
             "These are possibilities, not certainties. Several causes can be present at once, so the chances do "
@@ -80,6 +82,10 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "lowered_by": _("Made less likely by:"),
         "no_explanation": _("No single answer changed this much; it is common in people like you."),
         "none_above": _("Chance that none of these causes is present:"),
+        "none_fits": _(
+            "None of these causes fits your answers well: the cause may be one this tool does not cover. "
+            "If the cramps go on or worry you, see a doctor."
+        ),
         "advice": _("What you can do"),
         "kind_now": _("During a cramp"),
         "kind_prevent": _("To prevent cramps"),

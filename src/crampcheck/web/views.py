@@ -26,7 +26,7 @@ from crampcheck.api.routes_common import AssessorDep, lang_from_header
 from crampcheck.assess import Assessor
 from crampcheck.errors import CrampcheckError
 from crampcheck.interview.answers import Response, policy_for
-from crampcheck.schema import Answer, Assessment, Question
+from crampcheck.schema import Answer, Assessment, Question, percent
 from crampcheck.web.state import STATES, InterviewState, StateError
 from crampcheck.web.texts import page_texts
 
@@ -34,11 +34,6 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-
-def percent(p: float) -> str:
-    """0.537 -> '54%'; below half a percent -> '<1%' (never a misleading '0%')."""
-    return "<1%" if p < 0.005 else f"{round(p * 100)}%"
 
 
 templates.env.filters["pct"] = percent
