@@ -323,9 +323,10 @@ class Assessor:
 
     def _question_model(self, q: QuestionSpec, lang: str) -> Question:
         kb = self.kb
+        base = self.selector.followup_of.get(q.id, q.id)  # a follow-up checklist shows its group's options
         if q.kind == "multiple":
-            g = kb.groups[q.id]
-            text = g.text.get(lang)
+            g = kb.groups[base]
+            text = g.text.get(lang) if base == q.id else _FOLLOW_UP_TEXT[lang]
         elif q.kind == CONFIRM:
             said = kb.findings[q.findings[0]].label.get(lang)
             text = translator(lang)("You said yes to: “{finding}”. Is that right, now?").format(finding=said)
@@ -338,7 +339,7 @@ class Assessor:
             text=text,
             options=opts,
             findings=list(q.findings),
-            danger=q.id == "danger",
+            danger=base == "danger",
         )
 
     def _advice_model(self, a: Advice, hits: list[str], lang: str) -> AdviceItem:
@@ -358,6 +359,12 @@ class Assessor:
             for_conditions=hits,
             article_claim=a.article_claim,
         )
+
+
+_FOLLOW_UP_TEXT = {
+    "en": "You did not tick these. Do any of them apply? Tick all that apply.",
+    "zh": "以下几项您没有勾选。其中有符合的吗？请勾选所有符合的项。",
+}
 
 
 def _negated(text: str, lang: str) -> str:

@@ -68,12 +68,13 @@ def test_cases_file_has_one_parsable_line_per_vignette(small_set: Path, tmp_path
         assert row["top5"][0]["p"] >= row["top5"][-1]["p"]
         assert {"condition", "acceptable", "triage"} == set(row["gold"])
         for q in row["questions"]:
-            assert q["answers"] and set(q["answers"].values()) <= {"present", "absent", "unknown"}
+            assert q["answers"] or q.get("unanswered")
+            assert set(q["answers"].values()) <= {"present", "absent", "unknown"}
         if mode == "facts":
             assert row["questions"] == [] and row["turns"] is None
         else:
             assert len(row["questions"]) == row["turns"] > 0
-            assert sum(len(q["answers"]) for q in row["questions"]) == row["items"]
+            assert sum(len(q["answers"]) + len(q.get("unanswered", [])) for q in row["questions"]) == row["items"]
     if mode == "text":
         assert all(r["questions"][0]["question"] == "confirm-understood" for r in rows)
 

@@ -19,6 +19,7 @@ from crampcheck.evaluation.metrics import metrics
 from crampcheck.evaluation.patient import SimulatedPatient
 from crampcheck.evaluation.run import run_one
 from crampcheck.evaluation.vignettes import Vignette, load_vignettes
+from crampcheck.interview.answers import AnswerPolicy, policy_for
 from crampcheck.interview.select import CONFIRM, QuestionSpec
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "vignettes" / "dev.jsonl"
@@ -124,6 +125,12 @@ def test_presenting_findings_are_not_noisy() -> None:
 # --- how a run answers questions, on a scripted interview ------------------------------------------------
 
 
+# what an answer means for the stand-in's questions: each finding at home in its question, no red flags
+STUB_POLICY = AnswerPolicy(
+    home={"site_calf": "site", "site_foot_toes": "site", "site_thigh": "site", "at_night": "at_night"}, alarms={}
+)
+
+
 class ScriptedInterview:
     """Stands in for the Assessor: asks a fixed list of questions and records the answers it was given."""
 
@@ -152,7 +159,7 @@ def test_questions_ask_what_is_unanswered_and_a_confirmation_asks_again() -> Non
     # presented as a calf cramp, but the vignette's facts say no calf: the confirmation corrects it
     v = _vignette(presenting=["site_calf"], facts={"at_night": True})
     stub = ScriptedInterview(questions)
-    o = run_one(cast(Assessor, stub), v, "interview")
+    o = run_one(cast(Assessor, stub), v, "interview", policy=STUB_POLICY)
     assert [t.question for t in o.transcript] == ["site", "check", "at_night"]
     assert o.transcript[0].answers == {"site_foot_toes": False, "site_thigh": False}
     assert o.transcript[1].answers == {"site_calf": False, "site_thigh": False}
@@ -166,7 +173,12 @@ def test_median_items_on_tiny_runs() -> None:
     two = [*one, QuestionSpec("check", CONFIRM, ("site_calf",))]
     three = [*two, QuestionSpec("at_night", "single", ("at_night",))]
     outs = [
-        run_one(cast(Assessor, ScriptedInterview(qs)), _vignette(f"t{k}", presenting=[]), "interview")
+        run_one(
+            cast(Assessor, ScriptedInterview(qs)),
+            _vignette(f"t{k}", presenting=[]),
+            "interview",
+            policy=STUB_POLICY,
+        )
         for k, qs in enumerate([one, two, three])
     ]
     assert [o.items for o in outs] == [3, 4, 5]
@@ -184,6 +196,14 @@ def test_noiseless_interview_matches_the_vignette() -> None:
         o = run_one(a, v, "interview")
         plain = SimulatedPatient(v)
         for t in o.transcript:
-            assert t.answers == {f: plain.truth(f) for f in t.answers}
-        assert o.items == sum(len(t.answers) for t in o.transcript)
+            for f, said in t.answers.items():
+                # the truth, except that a "don't know" left unticked at its home question can read "no"
+                home = a.selector.question_of[f] == t.question
+                assert said == plain.truth(f) or (plain.truth(f) is None and said is False and home), f
+            # only red flags are left unanswered, and only when the patient could not say "none of the others"
+            # because it did not know one of the findings put to it
+            if t.unanswered:
+                assert set(t.unanswered) <= policy_for(a.kb, a.selector).red
+                assert any(plain.truth(f) is None for f in [*t.answers, *t.unanswered])
+        assert o.items == sum(len(t.answers) + len(t.unanswered) for t in o.transcript)
         json.dumps([t.answers for t in o.transcript])  # plain data

@@ -29,7 +29,9 @@ def click_and_wait(page, selector: str) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def start(page, *, lang_zh: bool = False, sites=("site_calf",), age="67", sex="female", text="") -> None:  # type: ignore[no-untyped-def]
+def start(
+    page, *, lang_zh: bool = False, sites=("site_calf",), age="67", sex="female", text="", confirm=True
+) -> None:  # type: ignore[no-untyped-def]
     page.goto(page.base + "/")
     if lang_zh:
         page.click("nav.langs a")
@@ -41,6 +43,8 @@ def start(page, *, lang_zh: bool = False, sites=("site_calf",), age="67", sex="f
     if text:
         page.fill("#text", text)
     click_and_wait(page, "#start-btn")
+    if text and confirm and page.query_selector("#confirm"):
+        click_and_wait(page, "#confirm")  # "what I understood": keep it as it is
 
 
 def current_q(page) -> str | None:  # type: ignore[no-untyped-def]
@@ -131,7 +135,7 @@ def test_back_and_change_answer(page) -> None:  # type: ignore[no-untyped-def]
     assert current_q(page) == "danger"
     assert page.locator("input[name=asked][value=danger]").count() == 0, "the changed question is still recorded"
     # the 'site' answer from the start page is kept
-    assert page.locator("input[name=a][value='site_calf:present:question']").count() == 1
+    assert page.locator("input[name=a][value^='site_calf:present:question']").count() == 1
     click_and_wait(page, "#finish")
     assert page.query_selector("#triage")
     shot(page, "07-result-after-change")
@@ -183,7 +187,61 @@ def test_start_form_errors_are_announced(page) -> None:  # type: ignore[no-untyp
     shot(page, "10-start-errors")
 
 
-@pytest.mark.parametrize("where", ["start", "question", "result", "emergency", "start-zh"])
+def test_calf_then_lockjaw_and_wound_lists_tetanus(page) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: ticking only 'calf' must not record 'no' for the jaw, which would drop tetanus from the result."""
+    start(page, age="45", sex="female")
+    for _ in range(MAX_STEPS):
+        if page.query_selector("#triage"):
+            break
+        q = current_q(page)
+        if q == "danger":
+            assert page.inner_text("#none") == "None of these"
+            page.check("input[name=tick][value=jaw_stiffness_trismus]")
+            assert page.inner_text("#none") == "None of the others"  # what the button would now say
+            click_and_wait(page, "#continue")
+        elif q == "exposure":
+            page.check("input[name=tick][value=recent_wound]")
+            click_and_wait(page, "#continue")
+        else:
+            click_and_wait(page, "#none" if page.query_selector("#none") else "#no")
+    assert page.locator("#emergency").is_visible()
+    assert "Tetanus" in page.locator(".cause-name").all_inner_texts()
+    assert page.locator("input[name=a][value^='site_jaw_face:']").count() == 0
+    shot(page, "11-emergency-tetanus-after-calf")
+    assert not page.problems, page.problems
+
+
+@pytest.mark.parametrize(
+    ("zh", "text", "typed"),
+    [
+        (
+            False,
+            "my calves cramp most nights and wake me up, I take a water pill",
+            ["takes_diuretic", "site_calf"],
+        ),
+        (True, "跑步的时候小腿抽筋，拉伸一下就好了", ["during_exercise", "site_calf", "relieved_by_stretching"]),
+    ],
+)
+def test_free_text_is_pre_ticked_and_kept(page, zh: bool, text: str, typed: list[str]) -> None:  # type: ignore[no-untyped-def]
+    start(page, lang_zh=zh, sites=(), age="68", sex="male", text=text, confirm=False)
+    assert page.locator("#u-title").is_visible()
+    for f in typed:
+        assert page.is_checked(f"input[name=u_{f}][value=present]"), f
+    shot(page, f"12-understood-{'zh' if zh else 'en'}")
+    click_and_wait(page, "#confirm")
+    for _ in range(MAX_STEPS):
+        if page.query_selector("#triage"):
+            break
+        for f in typed:
+            assert page.locator(f"input[name=tick][value={f}]").count() == 0, f"{f} asked again"
+        click_and_wait(page, "#none" if page.query_selector("#none") else "#no")
+    for f in typed:
+        assert page.locator(f"input[name=a][value='{f}:present:text']").count() >= 1, f
+        assert page.locator(f"input[name=a][value^='{f}:absent']").count() == 0, f
+    assert not page.problems, page.problems
+
+
+@pytest.mark.parametrize("where", ["start", "question", "result", "emergency", "start-zh", "understood"])
 def test_accessibility_axe(browser, server, where: str) -> None:  # type: ignore[no-untyped-def]
     ctx = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})  # to inject axe
     page = ctx.new_page()
@@ -192,6 +250,8 @@ def test_accessibility_axe(browser, server, where: str) -> None:  # type: ignore
         page.goto(server + "/")
     elif where == "start-zh":
         page.goto(server + "/?lang=zh")
+    elif where == "understood":
+        start(page, text="my calf cramps at night, maybe some swelling in one leg", confirm=False)
     else:
         start(page)
         if where == "result":

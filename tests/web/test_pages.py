@@ -81,10 +81,8 @@ def test_emergency_goes_straight_to_results(client: TestClient) -> None:
     assert ("asked", "confirm:chest_pain") in hidden(done)
     fixed = post(client, res, action="no")
     assert 'id="emergency"' not in fixed and q_of(fixed) not in (None, "confirm:chest_pain")
-    assert ("a", "chest_pain:absent:question") in hidden(fixed) and (
-        "a",
-        "chest_pain:present:question",
-    ) not in hidden(fixed)
+    # the confirmation's answer wins (the earlier tick is kept only so that Back can restore it)
+    assert answers_of(fixed)["chest_pain"] == ("absent", "question")
 
 
 def test_tampered_state_is_refused_kindly(client: TestClient) -> None:
@@ -108,10 +106,133 @@ def test_result_page_sources_and_summary(client: TestClient) -> None:
 def test_state_round_trip() -> None:
     st = InterviewState.from_form("en", "30", "male", ["site_calf:present:question"], ["site"])
     assert st.fields()[:3] == [("age", "30"), ("sex", "male"), ("a", "site_calf:present:question")]
-    st.record("danger", ["fever", "chest_pain"], {"fever"})
+    st.apply("danger", {"fever": True, "chest_pain": False})
     assert st.asked == ["site", "danger"]
     assert st.drop("danger", ["fever", "chest_pain"]) == {"fever": "present", "chest_pain": "absent"}
+    # a follow-up shares its findings with its checklist: going back from it forgets only its own answers
+    st.apply("danger", {"fever": True})
+    st.apply("danger_more", {"chest_pain": True})
+    again = InterviewState.from_form("en", "30", "male", [v for k, v in st.fields() if k == "a"], st.asked)
+    assert again.drop("danger_more", ["fever", "chest_pain"]) == {"chest_pain": "present"}
+    assert again.answer_map() == {"site_calf": True, "fever": True} and again.asked == ["site", "danger"]
+    with pytest.raises(StateError):
+        InterviewState.from_form("en", "30", "male", ["fever:present:question:<x>"], [])
     with pytest.raises(StateError):
         InterviewState.from_form("en", "30", "x", [], [])
     with pytest.raises(StateError):
         InterviewState.from_form("en", "300", "male", [], [])
+
+
+def radios(html: str) -> list[tuple[str, str]]:
+    """The radio buttons checked on the page (name, value): what the form sends if the person changes nothing."""
+    return re.findall(r'<input type="radio" name="(u_[a-z_0-9]+)" value="([a-z]+)" checked>', html)
+
+
+def answers_of(html: str) -> dict[str, tuple[str, str]]:
+    """finding -> (state, source) of the hidden state (a later answer wins)."""
+    out: dict[str, tuple[str, str]] = {}
+    for k, v in hidden(html):
+        if k == "a":
+            f, s, src = v.split(":")[:3]
+            out[f] = (s, src)
+    return out
+
+
+def shown_options(html: str) -> set[str]:
+    return set(re.findall(r'name="tick" value="([a-z_0-9]+)"', html))
+
+
+def test_calf_then_lockjaw_and_wound_is_an_emergency_that_lists_tetanus(client: TestClient) -> None:
+    html = client.post("/start", data={"age": "45", "sex": "female", "lang": "en", "site": ["site_calf"]}).text
+    st = answers_of(html)
+    assert st["site_calf"] == ("present", "question") and st["site_hand"][0] == "absent"
+    # the red flags of "where" are not made "no" by boxes left unticked
+    assert "site_jaw_face" not in st and "many_muscles_at_once" not in st
+    for _ in range(10):
+        if 'id="triage"' in html:
+            break
+        q = q_of(html)
+        if q is not None and q.startswith("confirm:"):
+            html = post(client, html, action="yes")  # the jaw really is stiff
+        elif q == "danger":
+            html = post(client, html, action="answer", tick=["jaw_stiffness_trismus"])
+        elif q == "exposure":
+            html = post(client, html, action="answer", tick=["recent_wound"])
+        else:
+            html = post(client, html, action="none" if 'id="none"' in html else "no")
+    assert 'id="emergency"' in html
+    causes = re.findall(r'class="cause-name">([^<]+)<', html)
+    assert "Tetanus" in causes, causes
+    st = answers_of(html)
+    assert st["jaw_stiffness_trismus"][0] == "present" and st["recent_wound"][0] == "present"
+    assert "site_jaw_face" not in st and "chest_pain" not in st  # never answered, so never "no"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "typed"),
+    [
+        (
+            "en",
+            "my calves cramp most nights and wake me up, I take a water pill",
+            {"site_calf", "at_night_in_bed", "frequent_episodes", "disrupts_sleep", "takes_diuretic"},
+        ),
+        ("zh", "跑步的时候小腿抽筋，拉伸一下就好了", {"during_exercise", "site_calf", "relieved_by_stretching"}),
+    ],
+)
+def test_free_text_is_pre_ticked_and_kept(client: TestClient, lang: str, text: str, typed: set[str]) -> None:
+    html = client.post("/start", data={"age": "68", "sex": "male", "lang": lang, "text": text}).text
+    assert 'id="u-title"' in html, "no 'what I understood' step after a free-text start"
+    checked = dict(radios(html))
+    assert {f: checked.get(f"u_{f}") for f in typed} == {f: "present" for f in typed}
+    html = post(client, html, action="understood", **dict(radios(html)))
+    for _ in range(40):
+        if 'id="triage"' in html:
+            break
+        assert not shown_options(html) & typed, "a typed finding is asked again"
+        html = post(client, html, action="none" if 'id="none"' in html else "no")
+    else:
+        raise AssertionError("no result")
+    st = answers_of(html)
+    assert {f: st[f] for f in typed} == {f: ("present", "text") for f in typed}
+
+
+def test_what_was_understood_can_be_corrected_and_maybe_is_asked_later(client: TestClient) -> None:
+    text = "my calf cramps at night, maybe some swelling in one leg"
+    html = client.post("/start", data={"age": "50", "sex": "female", "lang": "en", "text": text}).text
+    checked = dict(radios(html))
+    assert checked["u_calf_swelling_one_leg"] == "unknown" and 'value="unknown"' in html and "Maybe" in html
+    assert checked["u_site_calf"] == "present"
+    html = post(client, html, action="understood", **{**checked, "u_at_night_in_bed": "absent"})
+    st = answers_of(html)
+    assert st["at_night_in_bed"] == ("absent", "correction")
+    assert st["site_calf"] == ("present", "text")
+    # "maybe" is not an answer: the swelling (a danger sign) is asked in the danger checklist
+    assert "calf_swelling_one_leg" not in st
+    assert q_of(html) == "danger" and "calf_swelling_one_leg" in shown_options(html)
+    bad = {**checked, "u_site_calf": "perhaps"}
+    r = client.post(
+        "/interview",
+        data={
+            **{k: [v for kk, v in hidden(html) if kk == k] for k, _ in hidden(html)},
+            **bad,
+            "view": "understood",
+        },
+    )
+    assert r.status_code == 400 and "start again" in r.text
+
+
+def test_understood_page_in_chinese(client: TestClient) -> None:
+    html = client.post("/start", data={"age": "40", "sex": "male", "lang": "zh", "text": "我晚上小腿抽筋"}).text
+    assert "我理解到的内容" in html and "也许" in html and "您的原话" in html
+    # switching the language keeps the step and what was chosen
+    en = post(client, html, action="lang:en", **dict(radios(html)))
+    assert "What I understood" in en and dict(radios(en)) == dict(radios(html))
+
+
+def test_none_of_the_others_is_explicit_and_continue_is_not(client: TestClient) -> None:
+    html = client.post("/start", data={"age": "50", "sex": "male", "lang": "en"}).text
+    assert q_of(html) == "danger"
+    cont = answers_of(post(client, html, action="answer", tick=["fever"]))
+    assert cont["fever"][0] == "present" and "chest_pain" not in cont  # a danger sign left unticked: unanswered
+    others = answers_of(post(client, html, action="none", tick=["fever"]))
+    assert others["fever"][0] == "present" and others["chest_pain"] == ("absent", "question")

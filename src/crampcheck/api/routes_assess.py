@@ -97,7 +97,16 @@ ASSESS_BODY = {
         "Stateless: send age, sex and every answer so far, with the ids of the questions already asked "
         "(`asked`). The response holds `next_question` (null when `should_stop` is true). The language is "
         "the body's `lang`, else the `lang` query parameter, else `Accept-Language`. Information, not a "
-        "diagnosis."
+        "diagnosis.\n\n"
+        "Answers are explicit states, one per finding (`present`, `absent`, `unknown`); a later answer about a "
+        "finding replaces an earlier one. When a person answers a checklist (`kind: multiple`), send what they "
+        "said, as the web pages and the terminal do: a ticked box is `present`; 'none of these' is `absent` for "
+        "every option shown ('none of the others' when boxes are ticked); 'don't know' is `unknown` for every "
+        "option not answered before. A box merely left unticked is `absent` only for an option whose home "
+        "question this is and which is not a warning sign; leave a warning sign out (unanswered): the interview "
+        "then offers it again in the checklist's follow-up (`<group>_more`). Show only the options of "
+        "`next_question` not answered yet, and never send `absent` for a finding the person stated from a box "
+        "they did not tick. (crampcheck.interview.answers defines this once for every interface.)"
     ),
     openapi_extra=ASSESS_BODY,
 )

@@ -1,11 +1,14 @@
 """The terminal interview: one question at a time (yes / no / don't know, go back, quit), then the result.
 
 Free text, when given, is parsed first; the person sees what was understood and can correct it before the
-questions continue. The state is the same plain answer list the API uses.
+questions continue. Each question lists only what is not yet answered, and what an answer means (ticked,
+unticked, none, don't know) is decided by the core (crampcheck.interview.answers), as in the web pages. The
+state is the same plain answer list the API uses.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.console import Console
@@ -13,6 +16,7 @@ from rich.console import Console
 from crampcheck.assess import Assessor
 from crampcheck.cli.output import FoldTable
 from crampcheck.i18n import translator
+from crampcheck.interview.answers import Response, policy_for
 from crampcheck.interview.select import CONFIRM
 from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, Assessment, AssessRequest
 
@@ -21,6 +25,8 @@ NO = {"n", "no", "否", "没有", "无", "不"}
 UNKNOWN = {"?", "d", "dk", "don't know", "不知道", "不清楚"}
 BACK = {"b", "back", "返回"}
 QUIT = {"q", "quit", "exit", "退出"}
+_SEPARATORS = re.compile(r"[\s,，、;；]+")  # option numbers may be separated as a Chinese input method types them
+Before = tuple[bool, bool | None, str | None]  # (was answered, the answer, its source) before a question
 
 
 def _ask(console: Console, prompt: str) -> str:
@@ -107,7 +113,8 @@ def run_interview(
         if sex is None:
             return None
     asked: list[str] = []
-    history: list[tuple[str, list[str], dict[str, bool | None]]] = []  # question, findings, answers replaced
+    history: list[tuple[str, dict[str, Before]]] = []
+    policy = policy_for(a.kb, a.selector)
     stopped = False
     while True:
         own = {f for f in answers if sources.get(f, "question") != "question"}
@@ -120,9 +127,10 @@ def run_interview(
         qm = a.question_model(q.id, lang)
         console.rule(_("Question") + f" {len(asked) + 1}")
         console.print(f"[bold]{qm.text}[/bold]")
-        new: list[str] = list(q.asks(answers))
-        vals: dict[str, bool | None]
-        if qm.kind != "multiple":
+        spec = a.selector.questions[q.id]
+        shown = spec.asks(answers)  # what is already answered (typed or earlier) is not asked again
+        response: Response
+        if qm.kind != "multiple":  # a yes/no question, or a confirmation of one answer
             raw = _ask(
                 console,
                 "[y] "
@@ -141,42 +149,48 @@ def run_interview(
                 stopped = True
                 break
             if raw in BACK:
-                _go_back(history, answers, asked)
+                _go_back(history, answers, sources, asked)
                 continue
             if raw in YES:
-                vals = {f: True for f in new}
+                response = Response.of(shown)
             elif raw in NO:
-                vals = {f: False for f in new}
+                response = Response.of(none=True)
             elif raw in UNKNOWN:
-                vals = {f: None for f in new}
+                response = Response.of(unknown=True)
             else:
                 console.print("[red]" + _("Please answer y, n, ? (don't know), b (back) or q (quit).") + "[/red]")
                 continue
         else:
-            for k, o in enumerate(qm.options, 1):
-                if o.finding in new:
-                    console.print(f"  [{k}] {o.label}")
-            console.print(f"  [0] {a.kb.groups[q.id].none.get(lang)}")
+            numbers = {k: o.finding for k, o in enumerate(qm.options, 1) if o.finding in shown}
+            for k in numbers:
+                console.print(f"  [{k}] {qm.options[k - 1].label}")
+            console.print(f"  [0] {a.kb.groups[a.selector.followup_of.get(q.id, q.id)].none.get(lang)}")
             raw = _ask(
                 console,
-                _("Type the numbers that apply (e.g. 1 3), 0 for none, ? if unsure, b to go back, q to quit: "),
+                _(
+                    "Type the numbers that apply (e.g. 1 3; add 0 if none of the others applies), 0 for none, "
+                    "? if unsure, b to go back, q to quit: "
+                ),
             )
             if raw in QUIT:
                 stopped = True
                 break
             if raw in BACK:
-                _go_back(history, answers, asked)
+                _go_back(history, answers, sources, asked)
                 continue
+            picks = _SEPARATORS.sub(" ", raw).split()
             if raw in UNKNOWN:
-                vals = {f: None for f in new}
+                response = Response.of(unknown=True)
+            elif raw in NO or picks == ["0"]:
+                response = Response.of(none=True)
+            elif picks and all(p.isdigit() and (int(p) in numbers or p == "0") for p in picks):
+                # "1 3" ticks 1 and 3; "1 3 0" also says that none of the others applies
+                response = Response.of((numbers[int(p)] for p in picks if p != "0"), none="0" in picks)
             else:
-                picks = raw.replace(",", " ").split()
-                if not picks or not all(p.isdigit() and 0 <= int(p) <= len(qm.options) for p in picks):
-                    console.print("[red]" + _("Please type option numbers from the list.") + "[/red]")
-                    continue
-                chosen = {qm.options[int(p) - 1].finding for p in picks if int(p) > 0}
-                vals = {f: f in chosen for f in new}
-        history.append((q.id, list(vals), {f: answers[f] for f in vals if f in answers}))
+                console.print("[red]" + _("Please type option numbers from the list.") + "[/red]")
+                continue
+        vals = policy.meaning(spec, response, answers, age)
+        history.append((q.id, {f: (f in answers, answers.get(f), sources.get(f)) for f in vals}))
         answers.update(vals)
         for f in vals:
             sources[f] = "question"
@@ -197,14 +211,22 @@ def run_interview(
 
 
 def _go_back(
-    history: list[tuple[str, list[str], dict[str, bool | None]]], answers: dict[str, bool | None], asked: list[str]
+    history: list[tuple[str, dict[str, Before]]],
+    answers: dict[str, bool | None],
+    sources: dict[str, str],
+    asked: list[str],
 ) -> None:
-    """Undo the last question: its answers go, and those it replaced (a confirmation's) come back."""
+    """Undo the last question: its answers go back to what they were before it (unanswered, or typed)."""
     if not history:
         return
-    qid, fs, before = history.pop()
-    for f in fs:
-        answers.pop(f, None)
-    answers.update(before)
+    qid, before = history.pop()
+    for f, (had, value, source) in before.items():
+        if had:
+            answers[f] = value
+            if source is not None:
+                sources[f] = source
+        else:
+            answers.pop(f, None)
+            sources.pop(f, None)
     if qid in asked:
         asked.remove(qid)

@@ -18,6 +18,7 @@ class Turn:
     question: str
     kind: str
     answers: dict[str, bool | None]
+    unanswered: tuple[str, ...] = ()  # put to the person but left unanswered (a red flag left unticked)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ def _write_error(path: Path, e: OSError) -> InputError:
 
 
 def case_record(o: Outcome, mode: str) -> dict[str, Any]:
-    """One vignette's run: what was given, each question with its answers in order, the top 5, triage, gold."""
+    """One vignette's run: what was given, each question with its answers in order (and what it put to the person
+    but left unanswered: a red flag left unticked), the top 5, triage, gold."""
     return {
         "id": o.id,
         "mode": mode,
@@ -41,6 +42,7 @@ def case_record(o: Outcome, mode: str) -> dict[str, Any]:
                 "question": t.question,
                 "kind": t.kind,
                 "answers": {f: STATE[v] for f, v in t.answers.items()},
+                **({"unanswered": list(t.unanswered)} if t.unanswered else {}),
             }
             for k, t in enumerate(o.transcript, 1)
         ],

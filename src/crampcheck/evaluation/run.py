@@ -3,9 +3,13 @@
 Text mode follows the product: the narrative is parsed, the person is shown what was understood and corrects
 it in one turn (the terminal interview's "what I understood" step), then the interview goes on.
 
-Each question is answered for the findings it puts to the person (``QuestionSpec.asks``): those not yet
-answered, or all of them for a confirmation; a later answer replaces an earlier one. With noise, those answers
-(and the "what I understood" turn's) are noisy; the presenting findings and the narrative are not.
+Each question is answered as a person answers it in the product: the patient knows the truth about each finding
+the question puts to them (``QuestionSpec.asks``: those not yet answered, or all of them for a confirmation),
+ticks the boxes that are true, presses "none of these" when none is and "don't know" when it knows none of
+them, and what that response means is decided by the same rules as in the web pages and the terminal
+(:mod:`crampcheck.interview.answers`: a box left unticked is "no" only where the question is the finding's
+natural place and never for a red flag). With noise, the patient's per-finding knowledge (and the "what I
+understood" turn's) is noisy; the presenting findings and the narrative are not.
 """
 
 from __future__ import annotations
@@ -16,16 +20,39 @@ from crampcheck.assess import Assessor
 from crampcheck.evaluation.metrics import Outcome, Turn
 from crampcheck.evaluation.patient import SimulatedPatient
 from crampcheck.evaluation.vignettes import Vignette
+from crampcheck.interview.answers import AnswerPolicy, Response, policy_for
 from crampcheck.interview.select import CONFIRM, MAX_TURNS
 
 TextParser = Callable[[str], dict[str, bool]]
 CONFIRM_TURN = "confirm-understood"
 
 
+def respond(known: dict[str, bool | None]) -> Response:
+    """What a person who knows ``known`` (finding -> yes / no / don't know) does on a question screen.
+
+    It ticks the true boxes and, when it knows every other one to be false, says so ("none of the others"; with
+    nothing true, "none of these"); "don't know" when it knows none of them; otherwise it presses "Continue",
+    and what it did not know is left to the meaning of a box left unticked."""
+    ticked = [f for f, v in known.items() if v is True]
+    if all(v is not None for v in known.values()):
+        return Response.of(ticked, none=True)
+    if not ticked and all(v is None for v in known.values()):
+        return Response.of(unknown=True)
+    return Response.of(ticked)
+
+
 def run_one(
-    a: Assessor, v: Vignette, mode: str, parser: TextParser | None = None, noise: float = 0.0, seed: int = 0
+    a: Assessor,
+    v: Vignette,
+    mode: str,
+    parser: TextParser | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    policy: AnswerPolicy | None = None,
 ) -> Outcome:
+    """One vignette in one mode; ``policy`` (what an answer means) defaults to the assessor's own."""
     patient = SimulatedPatient(v, noise, seed)
+    policy = policy or (policy_for(a.kb, a.selector) if mode != "facts" else None)
     answers: dict[str, bool | None] = {}
     given: dict[str, bool | None] = {}
     asked: list[str] = []
@@ -63,10 +90,12 @@ def run_one(
                 break
             asked.append(q.id)
             turns += 1
-            said = {f: patient.answer(f) for f in q.asks(answers)}
-            items += len(said)
+            known = {f: patient.answer(f) for f in q.asks(answers)}
+            assert policy is not None
+            said = policy.meaning(q, respond(known), answers, v.age)
+            items += len(known)
             answers.update(said)
-            transcript.append(Turn(q.id, q.kind, said))
+            transcript.append(Turn(q.id, q.kind, said, tuple(f for f in known if f not in said)))
     return Outcome(
         id=v.id,
         ranked=[c for c, _ in st.ranked],

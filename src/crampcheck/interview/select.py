@@ -35,6 +35,7 @@ PREGNANCY = "pregnant"
 CONFIRM = "confirm"  # the kind of a question that asks again about findings already answered
 EMERGENCY = "emergency"  # at this level the interview stops, once no answer still to come can lower it
 MAX_OPEN = 12  # a rule with more unasked findings than this is not checked answer by answer (not settled)
+FOLLOW_UP = "_more"  # suffix of the follow-up of a checklist that left findings unanswered
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,15 @@ class Selector:
             if f not in self.question_of:
                 self.questions[f] = QuestionSpec(f, "single", (f,))
                 self.question_of[f] = f
+        # A checklist can leave members unanswered (a red flag left unticked, interview/answers.py). Once it has
+        # been asked, one follow-up checklist "<group>_more" may ask about those again; its own unticked boxes
+        # leave them unanswered (it is not their home question), so it is asked at most once.
+        self.followup_of: dict[str, str] = {}
+        for gid, members in groups.items():
+            fid = gid + FOLLOW_UP
+            if fid not in self.questions and fid not in self.question_of:
+                self.followup_of[fid] = gid
+                self.questions[fid] = QuestionSpec(fid, "multiple", tuple(members))
         # "You said X: is that right, now?" for every finding a question can ask (interview/confirm.py)
         for f in list(self.question_of):
             self.questions[confirm_id(f)] = QuestionSpec(confirm_id(f), CONFIRM, (f,))
@@ -138,6 +148,8 @@ class Selector:
         out = []
         for q in self.questions.values():
             if q.kind == CONFIRM or q.id in asked or not self.eligible(q, age, sex):
+                continue
+            if q.id in self.followup_of and self.followup_of[q.id] not in asked:
                 continue
             if any(f not in answers for f in q.findings):
                 out.append(q)

@@ -40,12 +40,21 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
             "Free-text understanding is not available right now; please answer the questions."
         ),
         "understood": _("From your description we understood:"),
+        "understood_title": _("What I understood"),
+        "understood_hint": _(
+            "This is what I understood from your description. Check each line and correct anything I got wrong "
+            "(Maybe: you are not sure; you will be asked about it)."
+        ),
+        "your_words": _("your words:"),
+        "maybe": _("Maybe"),
+        "already_answered": _("Already answered:"),
         "question_n": _("Question"),
         "yes": _("Yes"),
         "no": _("No"),
         "dont_know": _("Don't know"),
         "continue": _("Continue"),
         "none_of_these": _("None of these"),
+        "none_of_the_others": _("None of the others"),
         "back": _("Back"),
         "change": _("Change"),
         "finish_now": _("Show results now"),

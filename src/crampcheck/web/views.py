@@ -1,8 +1,12 @@
 """The web pages: start (free text, body site, age, sex), one question per screen with back and change,
 and the results page with a printable summary for the doctor.
 
-Views only parse forms and render: every assessment goes through the core façade (``Assessor.assess``);
-the interview state travels in hidden form fields (see :mod:`crampcheck.web.state`).
+Views only parse forms and render: every assessment goes through the core façade (``Assessor.assess``), and
+what an answer means (ticked, unticked, "none of these", "don't know") is decided by the core
+(:mod:`crampcheck.interview.answers`), as in the terminal. After a free-text start the person sees "what I
+understood" (each finding yes / no / maybe) and can correct it; later checklists leave out what is already
+answered, so a typed answer is never overwritten by a box left unticked. The interview state travels in hidden
+form fields (see :mod:`crampcheck.web.state`).
 """
 
 from __future__ import annotations
@@ -13,15 +17,17 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
 
 from crampcheck.api.routes_common import AssessorDep, lang_from_header
 from crampcheck.assess import Assessor
 from crampcheck.errors import CrampcheckError
-from crampcheck.schema import Assessment, Question, percent
-from crampcheck.web.state import InterviewState, StateError
+from crampcheck.interview.answers import Response, policy_for
+from crampcheck.schema import Answer, Assessment, Question, percent
+from crampcheck.web.state import STATES, InterviewState, StateError
 from crampcheck.web.texts import page_texts
 
 log = logging.getLogger(__name__)
@@ -119,19 +125,68 @@ def begin(
         for m in parsed.findings:
             if m.id in a.kb.findings and not (m.id == "pregnant" and st.sex == "male"):
                 seen[m.id] = "unknown" if m.state == "uncertain" else m.state
-        from crampcheck.schema import Answer
-
         st.answers += [Answer(finding=f, state=s, source="text") for f, s in seen.items()]  # type: ignore[arg-type]
     ticked = {s for s in (site or []) if s in a.kb.findings}
     if ticked:
-        st.record(SITE_GROUP, a.question_model(SITE_GROUP, lg).findings, ticked)
+        _answer(a, st, SITE_GROUP, Response.of(ticked))
+    # a danger in the person's own words is not delayed: an emergency from the description alone shows at once
+    # (its answers are listed on the result, where they can still be changed)
+    if any(x.source == "text" for x in st.answers) and a.assess(st.request()).triage.level != "emergency":
+        return _understood_page(request, a, st, text, notes)
     return _advance(request, a, st, notes=notes)
+
+
+def _answer(a: Assessor, st: InterviewState, qid: str, response: Response) -> None:
+    """Record the answer to question ``qid`` with the meaning the core gives it (a re-answer replaces the last)."""
+    spec = a.selector.questions[qid]
+    if qid in st.asked:
+        st.drop(qid, list(spec.findings))
+    st.apply(qid, policy_for(a.kb, a.selector).meaning(spec, response, st.answer_map(), st.age))
+
+
+def _understood_rows(a: Assessor, st: InterviewState, text: str, lang: str) -> list[dict[str, str]]:
+    """One row per finding understood from the description: its words, what was understood, the current answer."""
+    words: dict[str, str] = {}
+    understood: dict[str, str] = {}
+    if text.strip():
+        try:
+            from crampcheck.nlp import parse
+
+            for m in parse(text, None).findings:
+                words.setdefault(m.id, m.text)
+                understood.setdefault(m.id, "unknown" if m.state == "uncertain" else m.state)
+        except (ImportError, CrampcheckError):
+            pass
+    rows: list[dict[str, str]] = []
+    for x in st.answers:
+        if x.source in ("text", "correction") and x.finding in a.kb.findings:
+            rows.append(
+                {
+                    "finding": x.finding,
+                    "label": a.kb.findings[x.finding].plain.get(lang),
+                    "state": x.state,
+                    "words": words.get(x.finding, ""),
+                }
+            )
+    return rows
+
+
+def _understood_page(
+    request: Request, a: Assessor, st: InterviewState, text: str, notes: list[str] | None = None
+) -> HTMLResponse:
+    rows = _understood_rows(a, st, text, st.lang)
+    return _page(request, "understood.html", st.lang, st=st, rows=rows, text=text[:MAX_TEXT], notes=notes or [])
+
+
+async def _form(request: Request) -> FormData:
+    return await request.form()
 
 
 @router.post("/interview", response_class=HTMLResponse)
 def interview(
     request: Request,
     a: AssessorDep,
+    form: Annotated[FormData, Depends(_form)],
     lang: Annotated[str | None, Form()] = None,
     age: Annotated[str, Form()] = "",
     sex: Annotated[str, Form()] = "",
@@ -140,6 +195,8 @@ def interview(
     q: Annotated[str, Form()] = "",
     view: Annotated[str, Form()] = "",
     tick: Annotated[list[str] | None, Form()] = None,
+    pre: Annotated[list[str] | None, Form()] = None,
+    text: Annotated[str, Form()] = "",
     action: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     lg = _lang(lang, request)
@@ -150,6 +207,21 @@ def interview(
     except StateError:
         return _start_page(request, a, lg, [page_texts(lg)["err_state"]], status=400)
     findings_of = {qid: list(spec.findings) for qid, spec in a.selector.questions.items()}
+    if view == "understood":
+        # the "what I understood" step: each finding's yes / no / maybe as the person left it
+        try:
+            for key, value in form.multi_items():
+                if key.startswith("u_") and key[2:] in a.kb.findings and isinstance(value, str):
+                    if value not in STATES:
+                        raise StateError("u")
+                    st.correct(key[2:], value)
+        except StateError:
+            return _start_page(request, a, lg, [page_texts(lg)["err_state"]], status=400)
+        if action.startswith("lang:"):
+            st.lang = _lang(action[5:], request)
+            return _understood_page(request, a, st, text)
+        st.forget_unsure()  # "maybe": asked in its own question, as the terminal does with what it is unsure of
+        return _advance(request, a, st)
     if action.startswith("lang:"):
         st.lang = _lang(action[5:], request)
         if view == "result" or not q:
@@ -170,32 +242,48 @@ def interview(
     if action == "finish":
         return _advance(request, a, st, force_result=True)
     if q and action in ("yes", "no", "unknown", "answer", "none"):
-        fs = findings_of[q]
+        fs = set(findings_of[q])
+        ticked = {f for f in (tick or []) if f in fs}
         if action == "unknown":
-            st.record(q, fs, None, unknown=True)
+            response = Response.of(unknown=True)
         elif action == "yes":
-            st.record(q, fs, set(fs))
-        elif action in ("no", "none"):
-            st.record(q, fs, set())
-        else:
-            st.record(q, fs, {f for f in (tick or []) if f in fs})
+            response = Response.of(fs)
+        elif action == "no":
+            response = Response.of(none=True)
+        elif action == "none":  # "none of these"; with boxes ticked, "none of the others"
+            response = Response.of(ticked, none=True)
+        else:  # boxes shown ticked (already "yes") and left unticked are an explicit "no"
+            response = Response.of(ticked, unticked={f for f in (pre or []) if f in fs} - ticked)
+        try:
+            _answer(a, st, q, response)
+        except CrampcheckError:  # a single question answered with "Continue" and nothing chosen: ask again
+            return _advance(request, a, st, ask=q)
     return _advance(request, a, st)
 
 
 def _answer_rows(a: Assessor, st: InterviewState, lang: str) -> list[dict[str, Any]]:
-    """For the 'your answers' list: one row per question asked, plus what the free text said."""
-    latest = {x.finding: x for x in st.answers}
+    """For the 'your answers' list: one row per question asked with the answers it gave, and first what the
+    free text said (with corrections) and still stands."""
+    latest = {x.finding: (k, x) for k, x in enumerate(st.answers)}
     rows: list[dict[str, Any]] = []
-    covered: set[str] = set()
     for qid in st.asked:
         qm = a.question_model(qid, lang)
-        covered.update(qm.findings)
-        items = [(o.label, latest[o.finding].state) for o in qm.options if o.finding in latest]
+        fs = set(qm.findings)
+        items = []
+        for o in qm.options:
+            k, x = latest.get(o.finding, (-1, None))
+            given_by = st.by[k] if 0 <= k < len(st.by) else ""
+            if (
+                x is not None
+                and x.source == "question"
+                and (given_by == qid or (not given_by and o.finding in fs))
+            ):
+                items.append((o.label, x.state))
         rows.append({"qid": qid, "text": qm.text, "items": items})
     text_items = [
         (a.kb.findings[x.finding].plain.get(lang), x.state)
-        for x in latest.values()
-        if x.source == "text" and x.finding not in covered
+        for _, x in latest.values()
+        if x.source in ("text", "correction") and x.finding in a.kb.findings
     ]
     if text_items:
         rows.insert(0, {"qid": None, "text": page_texts(lang)["from_text"], "items": text_items})
@@ -225,7 +313,27 @@ def _advance(
     emergency = result.triage.level == "emergency" and not (question is not None and question.kind == "confirm")
     if force_result or question is None or (ask is None and (result.should_stop or emergency)):
         return _result_page(request, a, st, result, common)
-    return _page(request, "question.html", lang, question=question, prefill=prefill or {}, **common)
+    # only what the question asks (never a finding already answered, unless it is a confirmation); what is
+    # already known is listed above the boxes, and a confirmation shows the current "yes" answers ticked
+    answers = st.answer_map()
+    shown = a.selector.questions[question.id].asks(answers)
+    states = {x.finding: x.state for x in st.answers}
+    known = [
+        (o.label, states[o.finding]) for o in question.options if o.finding in states and o.finding not in shown
+    ]
+    ticked = {f for f in shown if (prefill or {}).get(f) == "present" or answers.get(f) is True}
+    return _page(
+        request,
+        "question.html",
+        lang,
+        question=question,
+        prefill=prefill or {},
+        shown=shown,
+        known=known,
+        ticked=ticked,
+        pre=sorted(f for f in shown if answers.get(f) is True),
+        **common,
+    )
 
 
 def _result_page(

@@ -6,6 +6,15 @@
     var el = ev.target instanceof Element ? ev.target.closest("[data-print]") : null;
     if (el) { ev.preventDefault(); window.print(); }
   });
+  // On a checklist, "None of these" reads "None of the others" once a box is ticked (the server reads it so
+  // either way: the ticked boxes yes, every other one no).
+  document.addEventListener("change", function (ev) {
+    var box = ev.target instanceof Element ? ev.target.closest("input[name=tick]") : null;
+    var btn = document.getElementById("none");
+    if (!box || !btn || !box.form) { return; }
+    var any = box.form.querySelector("input[name=tick]:checked") !== null;
+    btn.textContent = any ? btn.dataset.others : btn.dataset.none;
+  });
   // After htmx swaps a page in, move focus to the main heading so screen readers announce it.
   // A boosted swap replaces the body only: carry the page's language over to <html lang>.
   document.addEventListener("htmx:afterSwap", function () {
