@@ -30,15 +30,16 @@ CONFIRM_TURN = "confirm-understood"
 def respond(known: dict[str, bool | None]) -> Response:
     """What a person who knows ``known`` (finding -> yes / no / don't know) does on a question screen.
 
-    It ticks the true boxes and, when it knows every other one to be false, says so ("none of the others"; with
-    nothing true, "none of these"); "don't know" when it knows none of them; otherwise it presses "Continue",
-    and what it did not know is left to the meaning of a box left unticked."""
+    As ``evaluation.md`` defines the patient, each finding is answered: it ticks the true boxes and, when it
+    knows every other one to be false, says so ("none of the others"; with nothing true, "none of these");
+    "don't know" when it knows none of them. When it is unsure of some, it says no to those it knows are false
+    and leaves only the ones it does not know unticked (their meaning is then that of a box left unticked)."""
     ticked = [f for f, v in known.items() if v is True]
     if all(v is not None for v in known.values()):
         return Response.of(ticked, none=True)
     if not ticked and all(v is None for v in known.values()):
         return Response.of(unknown=True)
-    return Response.of(ticked)
+    return Response.of(ticked, unticked=[f for f, v in known.items() if v is False])
 
 
 def run_one(
