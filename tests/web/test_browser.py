@@ -194,7 +194,9 @@ def test_calf_then_lockjaw_and_wound_lists_tetanus(page) -> None:  # type: ignor
         if page.query_selector("#triage"):
             break
         q = current_q(page)
-        if q == "danger":
+        if q is not None and q.startswith("confirm:"):
+            click_and_wait(page, "#yes")  # "You said yes to: stiff jaw. Is that right, now?" It is.
+        elif q == "danger":
             assert page.inner_text("#none") == "None of these"
             page.check("input[name=tick][value=jaw_stiffness_trismus]")
             assert page.inner_text("#none") == "None of the others"  # what the button would now say
