@@ -65,16 +65,51 @@ def _both_ways(a: CueHit, b: CueHit) -> bool:
     return {a.kind, b.kind} == {"neg_pre", "neg_post"}
 
 
+@dataclass(frozen=True)
+class Rules:
+    """What a language's lexicon says beyond cues: how far cues reach and which findings are special."""
+
+    scope_pre: int
+    scope_post: int
+    history: frozenset[str] = frozenset()  # past cues do not end them (diagnoses, surgery)
+    family: frozenset[str] = frozenset()  # a relative's clause keeps them
+    anchored: frozenset[str] = frozenset()  # need a cramp word (an anchor cue) in their sentence
+
+
+def _other_person_clauses(cues: list[CueHit], clause_of: Callable[[CueHit], tuple[int, int]]) -> set[tuple[int, int]]:
+    """Clauses about someone other than the person the text describes.
+
+    The described person is whoever is named first: the writer ("I", "我") or a relative ("my dad is
+    72", "我爸"), unless the writer insists on themself ("myself", "我自己").  A clause naming another
+    person ("mum takes Lasix too") is then about that person."""
+    relatives = [c for c in cues if c.kind == "relative"]
+    if not relatives:
+        return set()
+    selves = [
+        c
+        for c in cues
+        if c.kind == "self" and not any(r.sent == c.sent and 0 <= r.start_u - c.end_u <= 1 for r in relatives)
+    ]
+    strong = [c for c in cues if c.kind == "self_strong"]
+    first = min(relatives + selves, key=lambda c: (c.sent, c.start_u))
+    if strong or first.kind == "self":
+        return {clause_of(r) for r in relatives}
+    main = first.text
+    return {
+        clause_of(r) for r in relatives if not (r.text.endswith(main) or main.endswith(r.text))
+    } | {clause_of(c) for c in strong}
+
+
 def resolve(
     targets: list[TargetHit],
     cues: Iterable[CueHit],
     *,
-    scope_pre: int,
-    scope_post: int,
+    rules: Rules,
     is_literal: Callable[[CueHit, TargetHit], bool],
     text: str,
 ) -> list[tuple[Mention, int]]:
     """Give every target a state; returns (mention, strength) pairs, not yet merged."""
+    scope_pre, scope_post = rules.scope_pre, rules.scope_post
     skips = [t for t in targets if t.kind == "skip"]
     if skips:
         targets = [
@@ -87,32 +122,53 @@ def resolve(
             )
         ]
     by_sent: dict[int, list[CueHit]] = {}
-    for cue in _clean_cues(cues):
+    cleaned = _clean_cues(cues)
+    for cue in cleaned:
         by_sent.setdefault(cue.sent, []).append(cue)
+    term_ends = {si: sorted(c.end_u for c in cs if c.kind == "terminator") for si, cs in by_sent.items()}
+
+    def clause_at(sent: int, pos: int) -> tuple[int, int]:
+        return (sent, sum(1 for e in term_ends.get(sent, []) if e <= pos))
+
+    others = _other_person_clauses(cleaned, lambda c: clause_at(c.sent, c.start_u))
+    anchored_sents = {c.sent for c in cleaned if c.kind == "anchor"}
     out: list[tuple[Mention, int]] = []
     for t in targets:
+        if t.finding in rules.anchored and t.sent not in anchored_sents:
+            continue
+        if others and t.finding not in rules.family and clause_at(t.sent, t.start_u) in others:
+            continue
         sent_cues = by_sent.get(t.sent, [])
         terms = [c for c in sent_cues if c.kind == "terminator"]
 
         def blocked(a: int, b: int, terms: list[CueHit] = terms) -> bool:
             return any(a <= c.start_u and c.end_u <= b for c in terms)
 
-        neg = hedge = False
+        neg = hedge = hypo = past = False
         for c in sent_cues:
-            if c.kind == "terminator":
+            if c.kind in ("terminator", "relative", "self", "self_strong", "anchor"):
                 continue
             applies = False
             if t.start_u <= c.start_u and c.end_u <= t.end_u:
                 applies = not is_literal(c, t)
+            elif c.kind == "past_post" and c.start_u >= t.end_u:
+                applies = c.start_u - t.end_u <= 3 * scope_post  # "smoked 40 years, quit in 2019"
             elif c.kind.endswith("_pre") and c.end_u <= t.start_u:
-                applies = t.start_u - c.end_u <= scope_pre and not blocked(c.end_u, t.start_u)
+                reach = 2 * scope_pre if c.kind == "hypo_pre" else scope_pre
+                applies = t.start_u - c.end_u <= reach and not blocked(c.end_u, t.start_u)
             elif c.kind.endswith("_post") and c.start_u >= t.end_u:
                 applies = c.start_u - t.end_u <= scope_post and not blocked(t.end_u, c.start_u)
             if applies:
                 if c.kind.startswith("neg"):
                     neg = True
+                elif c.kind.startswith("hypo"):
+                    hypo = True
+                elif c.kind.startswith("past"):
+                    past = True
                 else:
                     hedge = True
+        if hypo:
+            continue
         state: State | None
         if t.kind in ("fixed", "plain", "weak_yes"):
             state = "present"
@@ -124,6 +180,8 @@ def resolve(
             state = "absent"
         else:
             state = None if t.kind == "neg" else "present"
+        if past and state is not None and t.kind in ("yes", "fixed") and t.finding not in rules.history:
+            state = "absent"  # ended or not started: the answer about now is no
         if state is None:
             continue
         mention = Mention(id=t.finding, state=state, start=t.start_c, end=t.end_c, text=text[t.start_c : t.end_c])

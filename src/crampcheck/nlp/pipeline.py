@@ -14,8 +14,8 @@ import threading
 from typing import Protocol
 
 from crampcheck.errors import KnowledgeBaseError
-from crampcheck.nlp.context import CueHit, TargetHit, merge, resolve
-from crampcheck.nlp.lexicon import CUE_KINDS, Lexicon, Term, load_lexicon
+from crampcheck.nlp.context import CueHit, Rules, TargetHit, merge, resolve
+from crampcheck.nlp.lexicon import CUE_KINDS, Lexicon, Term, fold_zh, load_lexicon
 from crampcheck.nlp.models import Mention
 
 _SPECIAL = re.compile(r"[|*@~#]")
@@ -50,6 +50,7 @@ class EnglishPipeline:
         from spacy.matcher import PhraseMatcher
 
         self.lex = lex
+        self.rules = Rules(lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored)
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
         vocab = self.nlp.vocab
@@ -206,8 +207,7 @@ class EnglishPipeline:
         return resolve(
             targets,
             cues,
-            scope_pre=self.lex.scope_pre,
-            scope_post=self.lex.scope_post,
+            rules=self.rules,
             is_literal=self._is_literal,
             text=text,
         )
@@ -215,7 +215,7 @@ class EnglishPipeline:
 
 # ----------------------------------------------------------------------------------------------- Chinese
 
-_ZH_PUNCT = "，。！？；,.!?;\n、：:"
+_ZH_PUNCT = "，。！？；,.!?;\n、：: "
 _ZH_SENT = re.compile(r"[。！？!?；;\n]+")
 _ZH_META = re.compile(r"~\d*|[\\\[\]()|?*+{}^$.:]|@[A-Z_]+")
 
@@ -228,6 +228,7 @@ class ChinesePipeline:
 
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
+        self.rules = Rules(lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored)
         self.patterns: list[tuple[str, re.Pattern[str], dict[str, Term]]] = []
         by_finding: dict[str, list[Term]] = {}
         for term in lex.terms:
@@ -277,6 +278,7 @@ class ChinesePipeline:
         return cue.text in lit
 
     def findings(self, text: str) -> list[tuple[Mention, int]]:
+        text = fold_zh(text)
         bounds = [m.end() for m in _ZH_SENT.finditer(text)]
 
         def sent(i: int) -> int:
@@ -309,8 +311,7 @@ class ChinesePipeline:
         return resolve(
             targets,
             cues,
-            scope_pre=self.lex.scope_pre,
-            scope_post=self.lex.scope_post,
+            rules=self.rules,
             is_literal=self._is_literal,
             text=text,
         )
