@@ -61,8 +61,10 @@ def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
 
 
 def _both_ways(a: CueHit, b: CueHit) -> bool:
-    """Two overlapping negation cues that reach in opposite directions."""
-    return {a.kind, b.kind} == {"neg_pre", "neg_post"}
+    """Two overlapping cues of one kind that reach in opposite directions (neg_pre / neg_post, ...)."""
+    return a.kind != b.kind and {a.kind.rsplit("_", 1)[-1], b.kind.rsplit("_", 1)[-1]} == {"pre", "post"} and (
+        a.kind.split("_")[0] == b.kind.split("_")[0]
+    )
 
 
 @dataclass(frozen=True)

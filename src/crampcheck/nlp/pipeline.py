@@ -11,12 +11,16 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 from crampcheck.errors import KnowledgeBaseError
 from crampcheck.nlp.context import CueHit, Rules, TargetHit, merge, resolve
 from crampcheck.nlp.lexicon import CUE_KINDS, Lexicon, Term, fold_zh, load_lexicon
 from crampcheck.nlp.models import Mention
+from crampcheck.nlp.spelling import Speller
 
 _SPECIAL = re.compile(r"[|*@~#]")
 
@@ -91,6 +95,35 @@ class EnglishPipeline:
             if docs:
                 self.cue_matcher.add(kind, docs)
         self.cue_kind = {vocab.strings.add(k): k for k in CUE_KINDS}
+        self.speller = Speller(self._lexicon_words())
+
+    def _lexicon_words(self) -> set[str]:
+        """Every word the lexicon spells out (terms, macros, cues); a prefix adds its usual endings."""
+        words: set[str] = set()
+        specs = [t.text for t in self.lex.terms] + [c for cs in self.lex.cues.values() for c in cs]
+        specs += [a for alts in self.lex.macros.values() for a in alts]
+        for spec in specs:
+            for tok in spec.lower().split():
+                for alt in tok.split("|"):
+                    if alt.endswith("*"):
+                        stem = alt[:-1]
+                        words.update({stem, stem + "s", stem + "es", stem + "ing", stem + "ed"})
+                    elif not alt.startswith(("@", "~", "#")):
+                        words.add(alt)
+        return words
+
+    def _spelled(self, doc: Doc) -> Doc:
+        """``doc`` with misspelt words replaced by the lexicon words they stand for (same tokens)."""
+        fixed = [self.speller.correct(t.lower_) if len(t) >= 5 and t.is_alpha else t.lower_ for t in doc]
+        if all(f == t.lower_ for f, t in zip(fixed, doc, strict=True)):
+            return doc
+        from spacy.tokens import Doc as SpacyDoc
+
+        words = [f if f != t.lower_ else t.text for f, t in zip(fixed, doc, strict=True)]
+        out = SpacyDoc(self.nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+        for _name, proc in self.nlp.pipeline:
+            out = proc(out)
+        return out
 
     def _alternatives(self, spec: str, term: Term) -> list[str]:
         alts: list[str] = []
@@ -160,7 +193,8 @@ class EnglishPipeline:
         return all(tok in lit for tok in cue.text.split())
 
     def findings(self, text: str) -> list[tuple[Mention, int]]:
-        doc = self.nlp(text)
+        orig = self.nlp(text)
+        doc = self._spelled(orig)
         sent_of = [0] * len(doc)
         for si, sent in enumerate(doc.sents):
             for i in range(sent.start, sent.end):
@@ -177,8 +211,8 @@ class EnglishPipeline:
                     sent=sent_of[s],
                     start_u=s,
                     end_u=e,
-                    start_c=doc[s].idx,
-                    end_c=doc[e - 1].idx + len(doc[e - 1].text),
+                    start_c=orig[s].idx,
+                    end_c=orig[e - 1].idx + len(orig[e - 1].text),
                     literal=literal,
                 )
             )
