@@ -146,7 +146,7 @@ def resolve(
         def blocked(a: int, b: int, terms: list[CueHit] = terms) -> bool:
             return any(a <= c.start_u and c.end_u <= b for c in terms)
 
-        neg = hedge = hypo = past = False
+        neg = neg_pre = hedge = hypo = past = False
         for c in sent_cues:
             if c.kind in ("terminator", "relative", "self", "self_strong", "anchor"):
                 continue
@@ -163,6 +163,7 @@ def resolve(
             if applies:
                 if c.kind.startswith("neg"):
                     neg = True
+                    neg_pre = neg_pre or c.kind == "neg_pre"
                 elif c.kind.startswith("hypo"):
                     hypo = True
                 elif c.kind.startswith("past"):
@@ -175,7 +176,7 @@ def resolve(
         if t.kind in ("fixed", "plain", "weak_yes"):
             state = "present"
         elif t.kind in ("no", "weak_no"):
-            state = "absent"
+            state = None if neg_pre else "absent"  # "my pee isn't normal": a denied denial says nothing
         elif hedge:
             state = "uncertain"
         elif neg:

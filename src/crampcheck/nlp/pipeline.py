@@ -187,10 +187,12 @@ class EnglishPipeline:
         return out, frozenset(literal), ({best} if best else set())
 
     @staticmethod
-    def _is_literal(cue: CueHit, target: TargetHit) -> bool:
+    def _is_literal(cue: CueHit, target: TargetHit, words: list[str]) -> bool:
+        """A cue inside a gapped target does not apply when it is one of the term's own words, or when a
+        comma separates it from the rest of the match ("my pee isn't normal, it's dark brown")."""
         lit = target.literal
         assert isinstance(lit, frozenset)
-        return all(tok in lit for tok in cue.text.split())
+        return all(tok in lit for tok in cue.text.split()) or "," in words[cue.end_u : target.end_u]
 
     def findings(self, text: str) -> list[tuple[Mention, int]]:
         orig = self.nlp(text)
@@ -242,7 +244,7 @@ class EnglishPipeline:
             targets,
             cues,
             rules=self.rules,
-            is_literal=self._is_literal,
+            is_literal=lambda c, t: self._is_literal(c, t, words),
             text=text,
         )
 
