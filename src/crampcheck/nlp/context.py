@@ -146,7 +146,7 @@ def resolve(
         def blocked(a: int, b: int, terms: list[CueHit] = terms) -> bool:
             return any(a <= c.start_u and c.end_u <= b for c in terms)
 
-        neg = neg_pre = hedge = hypo = past = False
+        neg = neg_pre = hedge = hypo = past = near_neg = False
         for c in sent_cues:
             if c.kind in ("terminator", "relative", "self", "self_strong", "anchor"):
                 continue
@@ -160,6 +160,9 @@ def resolve(
                 applies = t.start_u - c.end_u <= reach and not blocked(c.end_u, t.start_u)
             elif c.kind.endswith("_post") and c.start_u >= t.end_u:
                 applies = c.start_u - t.end_u <= scope_post and not blocked(t.end_u, c.start_u)
+            if applies and c.kind.startswith("neg"):
+                gap = t.start_u - c.end_u if c.end_u <= t.start_u else c.start_u - t.end_u
+                near_neg = near_neg or 0 <= gap <= 1  # "not the calf", "唔係小腿", "大腿不抽"
             if applies:
                 if c.kind.startswith("neg"):
                     neg = True
@@ -173,7 +176,9 @@ def resolve(
         if hypo:
             continue
         state: State | None
-        if t.kind in ("fixed", "plain", "weak_yes"):
+        if t.kind == "plain":
+            state = "absent" if near_neg else "present"  # a body site is denied only right next to it
+        elif t.kind in ("fixed", "weak_yes"):
             state = "present"
         elif t.kind in ("no", "weak_no"):
             state = None if neg_pre else "absent"  # "my pee isn't normal": a denied denial says nothing
