@@ -47,17 +47,29 @@ class CueHit:
     text: str
 
 
+_MARKERS = frozenset({"relative", "self", "self_strong", "anchor"})
+
+
 def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
     """Longest cue wins among overlapping ones; pseudo-triggers are then dropped (they only hide).
 
-    A negation read both ways keeps both readings: in "也没有发烧" the longer post-trigger "也没有" (for
-    "肿也没有") must not hide the pre-trigger "没有" that negates what follows."""
-    by_sent: dict[int, list[CueHit]] = {}
-    for cue in sorted(cues, key=lambda c: (-(c.end_u - c.start_u), c.start_u)):
-        kept = by_sent.setdefault(cue.sent, [])
-        if not any(c.start_u < cue.end_u and cue.start_u < c.end_u and not _both_ways(c, cue) for c in kept):
-            kept.append(cue)
-    return [c for kept in by_sent.values() for c in kept if c.kind != "pseudo"]
+    Context cues (negation, hedges, terminators...), cramp words, relatives and the writer are each
+    cleaned separately, so "I get cramps" can be both the writer and a cramp; a pseudo-trigger hides
+    both ("抽烟" is no cramp).  A negation read both ways keeps both readings: in "也没有发烧" the longer
+    post-trigger "也没有" (for "肿也没有") must not hide the pre-trigger "没有" that negates what follows."""
+    cues = list(cues)
+    out: list[CueHit] = []
+    groups = [[c for c in cues if c.kind not in _MARKERS]]
+    groups += [[c for c in cues if c.kind in (kind, "pseudo")] for kind in ("anchor", "relative")]
+    groups.append([c for c in cues if c.kind in ("self", "self_strong", "pseudo")])
+    for group in groups:
+        by_sent: dict[int, list[CueHit]] = {}
+        for cue in sorted(group, key=lambda c: (-(c.end_u - c.start_u), c.start_u)):
+            kept = by_sent.setdefault(cue.sent, [])
+            if not any(c.start_u < cue.end_u and cue.start_u < c.end_u and not _both_ways(c, cue) for c in kept):
+                kept.append(cue)
+        out.extend(c for kept in by_sent.values() for c in kept if c.kind != "pseudo")
+    return out
 
 
 def _both_ways(a: CueHit, b: CueHit) -> bool:
