@@ -143,12 +143,20 @@ def test_traditional_folding_keeps_offsets() -> None:
 
 
 def test_speller_only_corrects_one_edit_and_never_the_ending() -> None:
-    sp = Speller(["stretch", "cramps", "sleep", "walking"])
+    sp = Speller(["stretch", "cramps", "sleep", "walking", "three", "right", "thins"], protected=["there"])
     assert sp.correct("strech") == "stretch"
     assert sp.correct("crmps") == "cramps"
     assert sp.correct("sleepy") == "sleepy"  # the last letter is never the edit
+    assert sp.correct("bright") == "bright"  # nor the first
     assert sp.correct("talking") == "talking"  # a wrong letter needs 8+ letters
+    assert sp.correct("there") == "there"  # a common word is never corrected
+    assert sp.correct("thinks") == "thinks"  # a dropped letter must leave six letters or more
     assert sp.correct("cat") == "cat"
+
+
+def test_writer_and_cramp_in_one_phrase() -> None:
+    st = states("Since then I get cramps in my thighs and calves at night.")
+    assert st.get("site_thigh") == "present" and st.get("at_night_in_bed") == "present"
 
 
 def test_blind_dev_set_floor() -> None:

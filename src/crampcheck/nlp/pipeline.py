@@ -95,7 +95,9 @@ class EnglishPipeline:
             if docs:
                 self.cue_matcher.add(kind, docs)
         self.cue_kind = {vocab.strings.add(k): k for k in CUE_KINDS}
-        self.speller = Speller(self._lexicon_words())
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        self.speller = Speller(self._lexicon_words(), protected=STOP_WORDS)
 
     def _lexicon_words(self) -> set[str]:
         """Every word the lexicon spells out (terms, macros, cues); a prefix adds its usual endings."""
@@ -107,7 +109,8 @@ class EnglishPipeline:
                 for alt in tok.split("|"):
                     if alt.endswith("*"):
                         stem = alt[:-1]
-                        words.update({stem, stem + "s", stem + "es", stem + "ing", stem + "ed"})
+                        base = stem[:-1] if stem.endswith("e") else stem
+                        words.update({stem, stem + "s", base + "es", base + "ing", base + "ed"})
                     elif not alt.startswith(("@", "~", "#")):
                         words.add(alt)
         return words
@@ -256,6 +259,61 @@ _ZH_SENT = re.compile(r"[。！？!?；;\n]+")
 _ZH_META = re.compile(r"~\d*|[\\\[\]()|?*+{}^$.:]|@[A-Z_]+")
 
 
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that cannot be told (an
+    optional or negated first item).  Lets a finding whose first characters are absent from a text be
+    skipped without running its expression."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as sre  # type: ignore[attr-defined]
+
+    def seq(items: list[tuple[object, object]]) -> set[str] | None:
+        for op, av in items:
+            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                continue  # zero-width: the next item starts the match
+            return item(op, av)
+        return None
+
+    def item(op: object, av: object) -> set[str] | None:
+        if op is c.LITERAL:
+            assert isinstance(av, int)
+            ch = chr(av)
+            return {ch, ch.lower(), ch.upper()}
+        if op is c.IN:
+            out: set[str] = set()
+            assert isinstance(av, list)
+            for sub_op, sub_av in av:
+                if sub_op is c.LITERAL:
+                    out |= {chr(sub_av), chr(sub_av).lower(), chr(sub_av).upper()}
+                elif sub_op is c.RANGE and sub_av[1] - sub_av[0] <= 256:
+                    chars = {chr(i) for i in range(sub_av[0], sub_av[1] + 1)}
+                    out |= chars | {ch.upper() for ch in chars} | {ch.lower() for ch in chars}
+                else:
+                    return None
+            return out
+        if op is c.BRANCH:
+            out = set()
+            assert isinstance(av, tuple)
+            for branch in av[1]:
+                first = seq(list(branch))
+                if first is None:
+                    return None
+                out |= first
+            return out
+        if op is c.SUBPATTERN:
+            assert isinstance(av, tuple)
+            return seq(list(av[-1]))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            assert isinstance(av, tuple)
+            return seq(list(av[2])) if av[0] >= 1 else None
+        return None
+
+    try:
+        first = seq(list(sre.parse(pattern)))
+    except Exception:  # noqa: BLE001 - an unanalysable pattern is simply never skipped
+        return None
+    return frozenset(first) if first else None
+
+
 class ChinesePipeline:
     """Character-level lexicon matching with compiled regular expressions (one per finding), plus
     Chinese ConText cue lists.  Units are characters."""
@@ -266,6 +324,7 @@ class ChinesePipeline:
         self.lex = lex
         self.rules = Rules(lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored)
         self.patterns: list[tuple[str, re.Pattern[str], dict[str, Term]]] = []
+        self.first_chars: list[frozenset[str] | None] = []
         by_finding: dict[str, list[Term]] = {}
         for term in lex.terms:
             by_finding.setdefault(term.finding, []).append(term)
@@ -279,10 +338,13 @@ class ChinesePipeline:
                 names[name] = term
                 parts.append(f"(?P<{name}>{self._to_regex(term)})")
             try:
-                rx = re.compile("|".join(parts), re.IGNORECASE)
+                body = "|".join(parts)
+                # case folding costs every character a lookup: only where the terms have Latin letters
+                rx = re.compile(body, re.IGNORECASE if re.search(r"[A-Za-z]", _ZH_META.sub("", body)) else 0)
             except re.error as exc:
                 raise KnowledgeBaseError(f"lexicons/zh.yaml: bad term for finding '{fid}': {exc}") from exc
             self.patterns.append((fid, rx, names))
+            self.first_chars.append(_first_chars(rx.pattern))
         self.cue_rx: dict[str, re.Pattern[str]] = {}
         for kind in CUE_KINDS:
             cues = sorted(lex.cues[kind], key=len, reverse=True)
@@ -321,7 +383,10 @@ class ChinesePipeline:
             return bisect.bisect_right(bounds, i)
 
         targets: list[TargetHit] = []
-        for fid, rx, names in self.patterns:
+        present = set(text)
+        for (fid, rx, names), first in zip(self.patterns, self.first_chars, strict=True):
+            if first is not None and present.isdisjoint(first):
+                continue
             for m in rx.finditer(text):
                 if m.end() == m.start():
                     continue
