@@ -78,7 +78,10 @@ def test_the_described_relative_keeps_their_findings() -> None:
 
 
 def test_family_history_is_kept_in_a_relatives_clause() -> None:
-    assert states("My cousin has muscular dystrophy; my thighs cramp.").get("family_history_muscle_disease") == "present"
+    assert (
+        states("My cousin has muscular dystrophy; my thighs cramp.").get("family_history_muscle_disease")
+        == "present"
+    )
 
 
 @pytest.mark.parametrize(

@@ -74,8 +74,10 @@ def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
 
 def _both_ways(a: CueHit, b: CueHit) -> bool:
     """Two overlapping cues of one kind that reach in opposite directions (neg_pre / neg_post, ...)."""
-    return a.kind != b.kind and {a.kind.rsplit("_", 1)[-1], b.kind.rsplit("_", 1)[-1]} == {"pre", "post"} and (
-        a.kind.split("_")[0] == b.kind.split("_")[0]
+    return (
+        a.kind != b.kind
+        and {a.kind.rsplit("_", 1)[-1], b.kind.rsplit("_", 1)[-1]} == {"pre", "post"}
+        and (a.kind.split("_")[0] == b.kind.split("_")[0])
     )
 
 
@@ -90,7 +92,9 @@ class Rules:
     anchored: frozenset[str] = frozenset()  # need a cramp word (an anchor cue) in their sentence
 
 
-def _other_person_clauses(cues: list[CueHit], clause_of: Callable[[CueHit], tuple[int, int]]) -> set[tuple[int, int]]:
+def _other_person_clauses(
+    cues: list[CueHit], clause_of: Callable[[CueHit], tuple[int, int]]
+) -> set[tuple[int, int]]:
     """Clauses about someone other than the person the text describes.
 
     The described person is whoever is named first: the writer ("I", "我") or a relative ("my dad is
@@ -109,9 +113,9 @@ def _other_person_clauses(cues: list[CueHit], clause_of: Callable[[CueHit], tupl
     if strong or first.kind == "self":
         return {clause_of(r) for r in relatives}
     main = first.text
-    return {
-        clause_of(r) for r in relatives if not (r.text.endswith(main) or main.endswith(r.text))
-    } | {clause_of(c) for c in strong}
+    return {clause_of(r) for r in relatives if not (r.text.endswith(main) or main.endswith(r.text))} | {
+        clause_of(c) for c in strong
+    }
 
 
 def resolve(

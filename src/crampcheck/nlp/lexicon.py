@@ -142,7 +142,10 @@ def load_lexicon(lang: str) -> Lexicon:
     if unknown_cues:
         raise KnowledgeBaseError(f"{where} cues: unknown cue kinds {sorted(unknown_cues)}")
     scope = raw.get("scope") or {}
-    sets = {k: frozenset(_str_list(raw.get(k), f"{where} {k}")) for k in ("history_findings", "family_findings", "anchored")}
+    sets = {
+        k: frozenset(_str_list(raw.get(k), f"{where} {k}"))
+        for k in ("history_findings", "family_findings", "anchored")
+    }
     extra = {k: v for k, v in raw.items() if k not in {"macros", "findings", "medicines", "cues", "scope", *sets}}
     return Lexicon(
         lang=lang,

@@ -25,7 +25,9 @@ def main(source: str) -> None:
         if len(simple) == 1 and simple != parts[0]:
             pairs.append(parts[0] + simple)
     out = Path(__file__).with_name("t2s.txt")
-    header = "# traditional->simplified character pairs from OpenCC TSCharacters.txt (Apache-2.0); see make_t2s.py\n"
+    header = (
+        "# traditional->simplified character pairs from OpenCC TSCharacters.txt (Apache-2.0); see make_t2s.py\n"
+    )
     out.write_text(header + "\n".join(pairs) + "\n", encoding="utf-8")
     print(f"{len(pairs)} pairs -> {out}")
 
