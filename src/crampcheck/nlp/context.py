@@ -149,7 +149,12 @@ def resolve(
         return (sent, sum(1 for e in term_ends.get(sent, []) if e <= pos))
 
     others = _other_person_clauses(cleaned, lambda c: clause_at(c.sent, c.start_u))
-    anchored_sents = {c.sent for c in cleaned if c.kind == "anchor"}
+    neg_pres = [c for c in cleaned if c.kind == "neg_pre"]
+    anchored_sents = {  # a denied cramp ("不是抽筋", "no cramps") anchors nothing
+        c.sent
+        for c in cleaned
+        if c.kind == "anchor" and not any(n.sent == c.sent and 0 <= c.start_u - n.end_u <= 1 for n in neg_pres)
+    }
     out: list[tuple[Mention, int]] = []
     for t in targets:
         if t.finding in rules.anchored and t.sent not in anchored_sents and t.kind not in ("no", "weak_no"):
