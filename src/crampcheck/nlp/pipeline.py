@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -375,6 +376,28 @@ class ChinesePipeline:
         assert isinstance(lit, str)
         return cue.text in lit
 
+    @staticmethod
+    def _matches(
+        rx: re.Pattern[str], first: frozenset[str] | None, text: str, where: dict[str, list[int]]
+    ) -> Iterator[re.Match[str]]:
+        """``rx.finditer(text)``, but tried only where a match can start (one of its first characters)
+        when those places are few: most findings then cost a handful of anchored attempts, not a scan."""
+        if first is None:
+            yield from rx.finditer(text)
+            return
+        starts = [i for ch in first.intersection(where) for i in where[ch]]
+        if len(starts) * 8 > len(text):
+            yield from rx.finditer(text)
+            return
+        end = 0
+        for i in sorted(starts):
+            if i < end:
+                continue
+            m = rx.match(text, i)
+            if m is not None and m.end() > m.start():
+                end = m.end()
+                yield m
+
     def findings(self, text: str) -> list[tuple[Mention, int]]:
         text = fold_zh(text)
         bounds = [m.end() for m in _ZH_SENT.finditer(text)]
@@ -383,11 +406,11 @@ class ChinesePipeline:
             return bisect.bisect_right(bounds, i)
 
         targets: list[TargetHit] = []
-        present = set(text)
+        where: dict[str, list[int]] = {}
+        for i, ch in enumerate(text):
+            where.setdefault(ch, []).append(i)
         for (fid, rx, names), first in zip(self.patterns, self.first_chars, strict=True):
-            if first is not None and present.isdisjoint(first):
-                continue
-            for m in rx.finditer(text):
+            for m in self._matches(rx, first, text, where):
                 if m.end() == m.start():
                     continue
                 name = m.lastgroup or ""
