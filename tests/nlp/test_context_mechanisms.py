@@ -168,3 +168,21 @@ def test_blind_dev_set_floor() -> None:
     for lang, p_min, r_min in (("en", 0.83, 0.80), ("zh", 0.80, 0.83)):
         s = scores[lang]
         assert s.precision >= p_min and s.recall >= r_min, (lang, s.precision, s.recall, s.errors[:10])
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "sex"),
+    [
+        ("替我爸问一下，他今年60岁，腿抽筋", 60, "male"),
+        ("我是一名大学女生，小腿抽筋", None, "female"),
+        ("七十岁 男 晚上小腿抽筋", 70, "male"),
+        ("我姐姐有肌病，我自己小腿也抽筋", None, None),
+        ("My brother has cramps too, and my calves cramp at night.", None, None),
+        ("Grandpa is drowsy today and had a fit.", None, "male"),
+        ("41 yo woman, calf cramps", 41, "female"),
+        ("Temp was 37.2, I checked. My calves cramp.", None, None),
+    ],
+)
+def test_age_and_sex_of_the_person_described(text: str, age: int | None, sex: str | None) -> None:
+    r = parse(text)
+    assert (r.age, r.sex) == (age, sex)
