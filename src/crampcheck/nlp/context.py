@@ -157,7 +157,7 @@ def resolve(
     }
     out: list[tuple[Mention, int]] = []
     for t in targets:
-        if t.finding in rules.anchored and t.sent not in anchored_sents and t.kind not in ("no", "weak_no"):
+        if t.finding in rules.anchored and t.sent not in anchored_sents and t.kind != "weak_no":
             continue  # a site or timing is the cramp's; a denial ("only the right one") stands alone
         if others and t.finding not in rules.family and clause_at(t.sent, t.start_u) in others:
             continue
