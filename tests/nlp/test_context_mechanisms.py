@@ -186,3 +186,42 @@ def test_blind_dev_set_floor() -> None:
 def test_age_and_sex_of_the_person_described(text: str, age: int | None, sex: str | None) -> None:
     r = parse(text)
     assert (r.age, r.sex) == (age, sex)
+
+
+def test_chinese_first_character_skipping_finds_what_a_full_scan_finds() -> None:
+    import json
+    import re
+
+    from crampcheck.nlp.pipeline import ChinesePipeline, get_pipeline
+
+    pipe = get_pipeline("zh")
+    assert isinstance(pipe, ChinesePipeline)
+    texts = [
+        json.loads(line)["text"] for line in BLIND_DEV.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    texts = [fold_zh(t) for t in texts if re.search(r"[\u4e00-\u9fff]", t)]
+    assert len(texts) > 100
+    for text in texts:
+        where: dict[str, list[int]] = {}
+        for i, ch in enumerate(text):
+            where.setdefault(ch, []).append(i)
+        for (_fid, rx, _names), first in zip(pipe.patterns, pipe.first_chars, strict=True):
+            fast = [m.span() for m in pipe._matches(rx, first, text, where)]
+            full = [m.span() for m in rx.finditer(text) if m.end() > m.start()]
+            assert fast == full, (text, rx.pattern[:80])
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "state"),
+    [
+        ("my calves cramp maybe 3 or 4 nights a week", "frequent_episodes", "present"),
+        ("I use my inhaler maybe once a week, salbutamol", "takes_beta_agonist", "present"),
+        ("smoke weed on weekends, no cigarettes", "smoker", "absent"),
+        ("唔係好肯定有冇發燒", "fever", "uncertain"),
+        ("佢暈咗，叫佢唔應", "seizure_or_collapse", "present"),
+        ("腳瓜囊扯筋，成晚瞓唔著", "disrupts_sleep", "present"),
+        ("they want to start me on a statin", "takes_statin", "absent"),
+    ],
+)
+def test_counts_cantonese_and_future_medicines(text: str, finding: str, state: str) -> None:
+    assert states(text).get(finding) == state
