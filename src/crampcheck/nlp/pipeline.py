@@ -118,12 +118,14 @@ class EnglishPipeline:
 
     def _spelled(self, doc: Doc) -> Doc:
         """``doc`` with misspelt words replaced by the lexicon words they stand for (same tokens)."""
-        fixed = [self.speller.correct(t.lower_) if len(t) >= 5 and t.is_alpha else t.lower_ for t in doc]
-        if all(f == t.lower_ for f, t in zip(fixed, doc, strict=True)):
+        lowers = [t.lower_ for t in doc]
+        correct = self.speller.correct
+        fixed = [correct(w) if len(w) >= 5 else w for w in lowers]
+        if fixed == lowers:
             return doc
         from spacy.tokens import Doc as SpacyDoc
 
-        words = [f if f != t.lower_ else t.text for f, t in zip(fixed, doc, strict=True)]
+        words = [f if f != w else t.text for f, w, t in zip(fixed, lowers, doc, strict=True)]
         out = SpacyDoc(self.nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
         for _name, proc in self.nlp.pipeline:
             out = proc(out)
