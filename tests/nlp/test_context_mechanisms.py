@@ -225,3 +225,32 @@ def test_chinese_first_character_skipping_finds_what_a_full_scan_finds() -> None
 )
 def test_counts_cantonese_and_future_medicines(text: str, finding: str, state: str) -> None:
     assert states(text).get(finding) == state
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("feverish, not measured", "uncertain"),
+        ("I feel hot but haven't checked", "uncertain"),
+        ("temp 38.4 this morning", "present"),
+        ("checked it, 37.1, not a fever", "absent"),
+        ("可能发烧了但没量", "uncertain"),
+        ("量了体温37.2度", "absent"),
+        ("发热39度", "present"),
+    ],
+)
+def test_fever_needs_a_high_or_measured_temperature(text: str, state: str) -> None:
+    assert states(text).get("fever") == state
+
+
+@pytest.mark.parametrize("text", ["脚底发热，小腿抽筋", "小腿发热发红"])
+def test_a_warm_limb_is_no_fever(text: str) -> None:
+    assert "fever" not in states(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [("I'm on metformin", "known_diabetes"), ("I take thyroxine", "known_thyroid_underactive")],
+)
+def test_a_medicine_in_no_class_says_no_diagnosis(text: str, finding: str) -> None:
+    assert finding not in states(text)

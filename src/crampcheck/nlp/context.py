@@ -19,7 +19,7 @@ from crampcheck.nlp.models import Mention, State
 STATE_RANK = {"present": 3, "absent": 2, "uncertain": 1}
 # Idiomatic terms ("normal strength", "gave up smoking") beat keywords read through context cues,
 # which beat weak inferences ("my right calf" -> not both sides).
-STRENGTH = {"fixed": 2, "no": 2, "plain": 2, "yes": 1, "neg": 1, "weak_no": 0, "weak_yes": 0}
+STRENGTH = {"fixed": 2, "no": 2, "plain": 2, "yes": 1, "neg": 1, "maybe": 1, "weak_no": 0, "weak_yes": 0}
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,8 @@ def resolve(
             state = "present"
         elif t.kind in ("no", "weak_no"):
             state = None if neg_pre else "absent"  # "my pee isn't normal": a denied denial says nothing
+        elif t.kind == "maybe":
+            state = "absent" if neg and not hedge else "uncertain"  # "feverish" says no more than maybe
         elif hedge:
             state = "uncertain"
         elif neg:

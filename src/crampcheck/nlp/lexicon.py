@@ -13,6 +13,7 @@ A lexicon is data, not code.  Its shape (both languages)::
         weak_yes: [term, ...]  # present, but loses to any other mention ("calves" for both_sides)
         plain:   [term, ...]   # present, never negated or hedged (body sites: "no swelling in my calf")
         skip:    [term, ...]   # cancels this finding's other matches it overlaps ("night shift")
+        maybe:   [term, ...]   # uncertain by itself, absent when negated ("feverish", "感觉发烫")
     medicines: {<finding_id>: [name, ...]}         # generic, brand and Chinese names; behave like `yes`
     cues:
       neg_pre / neg_post / hedge_pre / hedge_post / pseudo / terminator: [cue, ...]
@@ -38,7 +39,7 @@ import yaml
 
 from crampcheck.errors import KnowledgeBaseError
 
-TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip")
+TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip", "maybe")
 CUE_KINDS = (
     "neg_pre",
     "neg_post",
