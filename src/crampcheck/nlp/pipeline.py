@@ -90,7 +90,11 @@ class EnglishPipeline:
                         None if not term_anchors else finding_anchors + [f" {a} " for a in term_anchors]
                     )
             body = "|".join(parts)
-            self.patterns.append((re.compile(f"(?<![^ ])(?:{body})(?![^ ])"), names, finding_anchors))
+            # a one-character look-ahead of the letters a match can start with lets most places be
+            # rejected before the alternatives are tried (several times faster on long texts)
+            first = _first_chars(body)
+            gate = f"(?=[{''.join(re.escape(c) for c in sorted(first))}])" if first else ""
+            self.patterns.append((re.compile(f"(?<![^ ]){gate}(?:{body})(?![^ ])"), names, finding_anchors))
         for kind in CUE_KINDS:
             docs = [self.nlp.make_doc(c) for c in lex.cues[kind]]
             if docs:
@@ -287,6 +291,8 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
             for sub_op, sub_av in av:
                 if sub_op is c.LITERAL:
                     out |= {chr(sub_av), chr(sub_av).lower(), chr(sub_av).upper()}
+                elif sub_op is c.CATEGORY and sub_av is c.CATEGORY_DIGIT:
+                    out |= set("0123456789")
                 elif sub_op is c.RANGE and sub_av[1] - sub_av[0] <= 256:
                     chars = {chr(i) for i in range(sub_av[0], sub_av[1] + 1)}
                     out |= chars | {ch.upper() for ch in chars} | {ch.lower() for ch in chars}
