@@ -254,3 +254,15 @@ def test_a_warm_limb_is_no_fever(text: str) -> None:
 )
 def test_a_medicine_in_no_class_says_no_diagnosis(text: str, finding: str) -> None:
     assert finding not in states(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Calf cramps. Mostly at night. 3-4 times a week.", "小腿抽筋。晚上多。一周三四次。"]
+)
+def test_a_short_fragment_shares_the_cramp_before_it(text: str) -> None:
+    st = states(text)
+    assert st.get("at_night_in_bed") == "present" and st.get("frequent_episodes") == "present"
+
+
+def test_a_fragment_does_not_make_numbness_a_cramp() -> None:
+    assert "at_night_in_bed" not in states("My hand goes numb. At night.")

@@ -90,6 +90,7 @@ class Rules:
     history: frozenset[str] = frozenset()  # past cues do not end them (diagnoses, surgery)
     family: frozenset[str] = frozenset()  # a relative's clause keeps them
     anchored: frozenset[str] = frozenset()  # need a cramp word (an anchor cue) in their sentence
+    fragment: int = 0  # a sentence this short (units) after one with a cramp word shares it
 
 
 def _other_person_clauses(
@@ -125,8 +126,12 @@ def resolve(
     rules: Rules,
     is_literal: Callable[[CueHit, TargetHit], bool],
     text: str,
+    sent_sizes: list[int] | None = None,
 ) -> list[tuple[Mention, int]]:
-    """Give every target a state; returns (mention, strength) pairs, not yet merged."""
+    """Give every target a state; returns (mention, strength) pairs, not yet merged.
+
+    ``sent_sizes`` (units per sentence) lets a short fragment after a sentence about cramps share its
+    cramp ("Calf cramps. Mostly at night. 3-4 times a week.")."""
     scope_pre, scope_post = rules.scope_pre, rules.scope_post
     skips = [t for t in targets if t.kind == "skip"]
     if skips:
@@ -155,6 +160,10 @@ def resolve(
         for c in cleaned
         if c.kind == "anchor" and not any(n.sent == c.sent and 0 <= c.start_u - n.end_u <= 1 for n in neg_pres)
     }
+    if sent_sizes:
+        for si, size in enumerate(sent_sizes):
+            if si - 1 in anchored_sents and size <= rules.fragment:
+                anchored_sents.add(si)
     out: list[tuple[Mention, int]] = []
     for t in targets:
         if t.finding in rules.anchored and t.sent not in anchored_sents and t.kind != "weak_no":

@@ -17,7 +17,8 @@ A lexicon is data, not code.  Its shape (both languages)::
     medicines: {<finding_id>: [name, ...]}         # generic, brand and Chinese names; behave like `yes`
     cues:
       neg_pre / neg_post / hedge_pre / hedge_post / pseudo / terminator: [cue, ...]
-    scope: {pre: int, post: int}                   # how far (tokens for en, characters for zh) a cue reaches
+    scope: {pre: int, post: int, fragment: int}    # how far (tokens for en, characters for zh) a cue reaches;
+                                                   # a sentence of <= fragment units shares the cramp before it
     history_findings: [finding_id, ...]            # about the past (diagnoses, surgery): past cues keep them
     family_findings: [finding_id, ...]             # about the family: a relative's clause keeps them
     anchored: [finding_id, ...]                    # need an `anchor` cue (a cramp word) in their sentence
@@ -80,6 +81,7 @@ class Lexicon:
     history_findings: frozenset[str] = frozenset()
     family_findings: frozenset[str] = frozenset()
     anchored: frozenset[str] = frozenset()
+    fragment: int = 0
 
     @property
     def finding_ids(self) -> set[str]:
@@ -159,4 +161,5 @@ def load_lexicon(lang: str) -> Lexicon:
         history_findings=sets["history_findings"],
         family_findings=sets["family_findings"],
         anchored=sets["anchored"],
+        fragment=int(scope.get("fragment", 0)),
     )

@@ -55,7 +55,9 @@ class EnglishPipeline:
         from spacy.matcher import PhraseMatcher
 
         self.lex = lex
-        self.rules = Rules(lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored)
+        self.rules = Rules(
+            lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored, lex.fragment
+        )
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
         vocab = self.nlp.vocab
@@ -208,7 +210,9 @@ class EnglishPipeline:
         orig = self.nlp(text)
         doc = self._spelled(orig)
         sent_of = [0] * len(doc)
+        sent_sizes: list[int] = []
         for si, sent in enumerate(doc.sents):
+            sent_sizes.append(sent.end - sent.start)
             for i in range(sent.start, sent.end):
                 sent_of[i] = si
         targets: list[TargetHit] = []
@@ -256,6 +260,7 @@ class EnglishPipeline:
             rules=self.rules,
             is_literal=lambda c, t: self._is_literal(c, t, words),
             text=text,
+            sent_sizes=sent_sizes,
         )
 
 
@@ -331,7 +336,9 @@ class ChinesePipeline:
 
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
-        self.rules = Rules(lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored)
+        self.rules = Rules(
+            lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored, lex.fragment
+        )
         self.patterns: list[tuple[str, re.Pattern[str], dict[str, Term]]] = []
         self.first_chars: list[frozenset[str] | None] = []
         by_finding: dict[str, list[Term]] = {}
@@ -446,6 +453,7 @@ class ChinesePipeline:
             rules=self.rules,
             is_literal=self._is_literal,
             text=text,
+            sent_sizes=[b - a for a, b in zip([0, *bounds], [*bounds, len(text)], strict=True)],
         )
 
 
