@@ -2,7 +2,14 @@
 vignettes' narratives), and the time to parse a 300-word description in English and Chinese, with
 the bare spaCy tokenizer / jieba cut on the same text as the reference measured in the same run.
 
-Run: .venv/bin/python benchmarks/bench_parse.py   (prints a table, then one JSON line of figures)
+It also scores the blind annotated set (tests/nlp/data/blind/, written by someone who never saw the
+parser): precision and recall of (finding, present|absent) pairs per language on ``dev.jsonl`` and,
+separately, on ``heldout.jsonl`` (an ``uncertain`` finding counts as neither, as annotation.md says).
+The held-out set is only measured here, never read case by case; ``--show-errors`` lists the dev
+set's mistakes only.
+
+Run: .venv/bin/python benchmarks/bench_parse.py [--show-errors] [--no-heldout]
+     (prints a table, then one JSON line of figures)
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from crampcheck.nlp import parse  # noqa: E402
 from crampcheck.nlp.pipeline import get_pipeline, warm_up  # noqa: E402
-from crampcheck.nlp.scoring import load_sentences, score  # noqa: E402
+from crampcheck.nlp.scoring import Score, load_sentences, score  # noqa: E402
 
 SENTENCES = ROOT / "tests" / "nlp" / "data" / "sentences.jsonl"
+BLIND = ROOT / "tests" / "nlp" / "data" / "blind"
 DEV = Path("/work/shared/vignettes/dev.jsonl")
 REPEATS = 200
 
@@ -73,7 +81,14 @@ def dev_figures() -> dict[str, float] | None:
 
 
 def main() -> None:
+    import argparse
+
     import jieba
+
+    ap = argparse.ArgumentParser(description="Accuracy and speed of crampcheck's free-text parser.")
+    ap.add_argument("--show-errors", action="store_true", help="list the blind dev set's mistakes")
+    ap.add_argument("--no-heldout", action="store_true", help="do not measure the held-out set")
+    args = ap.parse_args()
 
     t0 = time.perf_counter()
     warm_up()
@@ -82,6 +97,15 @@ def main() -> None:
 
     rows = load_sentences(SENTENCES)
     scores = score(rows)
+    blind: dict[str, dict[str, Score]] = {}
+    for split in ("dev", "heldout"):
+        path = BLIND / f"{split}.jsonl"
+        if path.exists() and not (split == "heldout" and args.no_heldout):
+            blind[split] = score(load_sentences(path), decided_only=True)
+    if args.show_errors and "dev" in blind:
+        for lang in ("en", "zh"):
+            for err in blind["dev"][lang].errors:
+                print(f"[dev {lang}] {err}")
 
     en_text = text_of_words(rows, "en", 300)
     zh_text = text_of_words(rows, "zh", 300)
@@ -100,6 +124,10 @@ def main() -> None:
             f"{name + ' (id and state must match)' if name != 'demographics' else 'age/sex accuracy':<42}"
             + "".join(f"{v:>10.3f}" for v in vals)
         )
+    for split, sc in blind.items():
+        for name in ("precision", "recall"):
+            label = f"blind {split} {name} (present/absent)"
+            print(f"{label:<42}" + "".join(f"{getattr(sc[k], name):>10.3f}" for k in ("en", "zh", "all")))
     print(f"{'parse 300 words, median ms':<42}{parse_en:>10.3f}{parse_zh:>10.3f}")
     print(f"{'reference: spaCy tokenizer / jieba cut, ms':<42}{tok_en:>10.3f}{cut_zh:>10.3f}")
     print(f"{'ratio parse / reference':<42}{parse_en / tok_en:>10.1f}{parse_zh / cut_zh:>10.1f}")
@@ -123,6 +151,11 @@ def main() -> None:
         "ratio_parse_to_jieba_zh": round(parse_zh / cut_zh, 2),
         "startup_ms": round(startup_ms, 1),
     }
+    for split, sc in blind.items():
+        for lang in ("en", "zh", "all"):
+            figures[f"blind_{split}_precision_{lang}"] = round(sc[lang].precision, 4)
+            figures[f"blind_{split}_recall_{lang}"] = round(sc[lang].recall, 4)
+        figures[f"blind_{split}_n"] = sc["all"].n
     if dev:
         figures.update({k: round(v, 4) for k, v in dev.items()})
     print(json.dumps(figures))

@@ -19,7 +19,7 @@ from crampcheck.nlp.models import Mention, State
 STATE_RANK = {"present": 3, "absent": 2, "uncertain": 1}
 # Idiomatic terms ("normal strength", "gave up smoking") beat keywords read through context cues,
 # which beat weak inferences ("my right calf" -> not both sides).
-STRENGTH = {"fixed": 2, "no": 2, "plain": 2, "yes": 1, "neg": 1, "weak_no": 0, "weak_yes": 0}
+STRENGTH = {"fixed": 2, "no": 2, "plain": 2, "yes": 1, "neg": 1, "maybe": 1, "weak_no": 0, "weak_yes": 0}
 
 
 @dataclass(frozen=True)
@@ -47,34 +47,92 @@ class CueHit:
     text: str
 
 
+_MARKERS = frozenset({"relative", "self", "self_strong", "anchor"})
+
+
 def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
     """Longest cue wins among overlapping ones; pseudo-triggers are then dropped (they only hide).
 
-    A negation read both ways keeps both readings: in "也没有发烧" the longer post-trigger "也没有" (for
-    "肿也没有") must not hide the pre-trigger "没有" that negates what follows."""
-    by_sent: dict[int, list[CueHit]] = {}
-    for cue in sorted(cues, key=lambda c: (-(c.end_u - c.start_u), c.start_u)):
-        kept = by_sent.setdefault(cue.sent, [])
-        if not any(c.start_u < cue.end_u and cue.start_u < c.end_u and not _both_ways(c, cue) for c in kept):
-            kept.append(cue)
-    return [c for kept in by_sent.values() for c in kept if c.kind != "pseudo"]
+    Context cues (negation, hedges, terminators...), cramp words, relatives and the writer are each
+    cleaned separately, so "I get cramps" can be both the writer and a cramp; a pseudo-trigger hides
+    both ("抽烟" is no cramp).  A negation read both ways keeps both readings: in "也没有发烧" the longer
+    post-trigger "也没有" (for "肿也没有") must not hide the pre-trigger "没有" that negates what follows."""
+    cues = list(cues)
+    out: list[CueHit] = []
+    groups = [[c for c in cues if c.kind not in _MARKERS]]
+    groups += [[c for c in cues if c.kind in (kind, "pseudo")] for kind in ("anchor", "relative")]
+    groups.append([c for c in cues if c.kind in ("self", "self_strong", "pseudo")])
+    for group in groups:
+        by_sent: dict[int, list[CueHit]] = {}
+        for cue in sorted(group, key=lambda c: (-(c.end_u - c.start_u), c.start_u)):
+            kept = by_sent.setdefault(cue.sent, [])
+            if not any(c.start_u < cue.end_u and cue.start_u < c.end_u and not _both_ways(c, cue) for c in kept):
+                kept.append(cue)
+        out.extend(c for kept in by_sent.values() for c in kept if c.kind != "pseudo")
+    return out
 
 
 def _both_ways(a: CueHit, b: CueHit) -> bool:
-    """Two overlapping negation cues that reach in opposite directions."""
-    return {a.kind, b.kind} == {"neg_pre", "neg_post"}
+    """Two overlapping cues of one kind that reach in opposite directions (neg_pre / neg_post, ...)."""
+    return (
+        a.kind != b.kind
+        and {a.kind.rsplit("_", 1)[-1], b.kind.rsplit("_", 1)[-1]} == {"pre", "post"}
+        and (a.kind.split("_")[0] == b.kind.split("_")[0])
+    )
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a language's lexicon says beyond cues: how far cues reach and which findings are special."""
+
+    scope_pre: int
+    scope_post: int
+    history: frozenset[str] = frozenset()  # past cues do not end them (diagnoses, surgery)
+    family: frozenset[str] = frozenset()  # a relative's clause keeps them
+    anchored: frozenset[str] = frozenset()  # need a cramp word (an anchor cue) in their sentence
+    fragment: int = 0  # a sentence this short (units) after one with a cramp word shares it
+
+
+def _other_person_clauses(
+    cues: list[CueHit], clause_of: Callable[[CueHit], tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Clauses about someone other than the person the text describes.
+
+    The described person is whoever is named first: the writer ("I", "我") or a relative ("my dad is
+    72", "我爸"), unless the writer insists on themself ("myself", "我自己").  A clause naming another
+    person ("mum takes Lasix too") is then about that person."""
+    relatives = [c for c in cues if c.kind == "relative"]
+    if not relatives:
+        return set()
+    selves = [
+        c
+        for c in cues
+        if c.kind == "self" and not any(r.sent == c.sent and 0 <= r.start_u - c.end_u <= 1 for r in relatives)
+    ]
+    strong = [c for c in cues if c.kind == "self_strong"]
+    first = min(relatives + selves, key=lambda c: (c.sent, c.start_u))
+    if strong or first.kind == "self":
+        return {clause_of(r) for r in relatives}
+    main = first.text
+    return {clause_of(r) for r in relatives if not (r.text.endswith(main) or main.endswith(r.text))} | {
+        clause_of(c) for c in strong
+    }
 
 
 def resolve(
     targets: list[TargetHit],
     cues: Iterable[CueHit],
     *,
-    scope_pre: int,
-    scope_post: int,
+    rules: Rules,
     is_literal: Callable[[CueHit, TargetHit], bool],
     text: str,
+    sent_sizes: list[int] | None = None,
 ) -> list[tuple[Mention, int]]:
-    """Give every target a state; returns (mention, strength) pairs, not yet merged."""
+    """Give every target a state; returns (mention, strength) pairs, not yet merged.
+
+    ``sent_sizes`` (units per sentence) lets a short fragment after a sentence about cramps share its
+    cramp ("Calf cramps. Mostly at night. 3-4 times a week.")."""
+    scope_pre, scope_post = rules.scope_pre, rules.scope_post
     skips = [t for t in targets if t.kind == "skip"]
     if skips:
         targets = [
@@ -87,43 +145,83 @@ def resolve(
             )
         ]
     by_sent: dict[int, list[CueHit]] = {}
-    for cue in _clean_cues(cues):
+    cleaned = _clean_cues(cues)
+    for cue in cleaned:
         by_sent.setdefault(cue.sent, []).append(cue)
+    term_ends = {si: sorted(c.end_u for c in cs if c.kind == "terminator") for si, cs in by_sent.items()}
+
+    def clause_at(sent: int, pos: int) -> tuple[int, int]:
+        return (sent, sum(1 for e in term_ends.get(sent, []) if e <= pos))
+
+    others = _other_person_clauses(cleaned, lambda c: clause_at(c.sent, c.start_u))
+    neg_pres = [c for c in cleaned if c.kind == "neg_pre"]
+    anchored_sents = {  # a denied cramp ("不是抽筋", "no cramps") anchors nothing
+        c.sent
+        for c in cleaned
+        if c.kind == "anchor" and not any(n.sent == c.sent and 0 <= c.start_u - n.end_u <= 1 for n in neg_pres)
+    }
+    if sent_sizes:
+        for si, size in enumerate(sent_sizes):
+            if si - 1 in anchored_sents and size <= rules.fragment:
+                anchored_sents.add(si)
     out: list[tuple[Mention, int]] = []
     for t in targets:
+        if t.finding in rules.anchored and t.sent not in anchored_sents and t.kind != "weak_no":
+            continue  # a site or timing is the cramp's; a denial ("only the right one") stands alone
+        if others and t.finding not in rules.family and clause_at(t.sent, t.start_u) in others:
+            continue
         sent_cues = by_sent.get(t.sent, [])
         terms = [c for c in sent_cues if c.kind == "terminator"]
 
         def blocked(a: int, b: int, terms: list[CueHit] = terms) -> bool:
             return any(a <= c.start_u and c.end_u <= b for c in terms)
 
-        neg = hedge = False
+        neg = neg_pre = hedge = hypo = past = near_neg = False
         for c in sent_cues:
-            if c.kind == "terminator":
+            if c.kind in ("terminator", "relative", "self", "self_strong", "anchor"):
                 continue
             applies = False
             if t.start_u <= c.start_u and c.end_u <= t.end_u:
                 applies = not is_literal(c, t)
+            elif c.kind == "past_post" and c.start_u >= t.end_u:
+                applies = c.start_u - t.end_u <= 3 * scope_post  # "smoked 40 years, quit in 2019"
             elif c.kind.endswith("_pre") and c.end_u <= t.start_u:
-                applies = t.start_u - c.end_u <= scope_pre and not blocked(c.end_u, t.start_u)
+                reach = 2 * scope_pre if c.kind == "hypo_pre" else scope_pre
+                applies = t.start_u - c.end_u <= reach and not blocked(c.end_u, t.start_u)
             elif c.kind.endswith("_post") and c.start_u >= t.end_u:
                 applies = c.start_u - t.end_u <= scope_post and not blocked(t.end_u, c.start_u)
+            if applies and c.kind.startswith("neg"):
+                gap = t.start_u - c.end_u if c.end_u <= t.start_u else c.start_u - t.end_u
+                near_neg = near_neg or 0 <= gap <= 1  # "not the calf", "唔係小腿", "大腿不抽"
             if applies:
                 if c.kind.startswith("neg"):
                     neg = True
+                    neg_pre = neg_pre or c.kind == "neg_pre"
+                elif c.kind.startswith("hypo"):
+                    hypo = True
+                elif c.kind.startswith("past"):
+                    past = True
                 else:
                     hedge = True
+        if hypo:
+            continue
         state: State | None
-        if t.kind in ("fixed", "plain", "weak_yes"):
+        if t.kind == "plain":
+            state = "absent" if near_neg else "present"  # a body site is denied only right next to it
+        elif t.kind in ("fixed", "weak_yes"):
             state = "present"
         elif t.kind in ("no", "weak_no"):
-            state = "absent"
+            state = None if neg_pre else "absent"  # "my pee isn't normal": a denied denial says nothing
+        elif t.kind == "maybe":
+            state = "absent" if neg and not hedge else "uncertain"  # "feverish" says no more than maybe
         elif hedge:
             state = "uncertain"
         elif neg:
             state = "absent"
         else:
             state = None if t.kind == "neg" else "present"
+        if past and state is not None and t.kind in ("yes", "fixed") and t.finding not in rules.history:
+            state = "absent"  # ended or not started: the answer about now is no
         if state is None:
             continue
         mention = Mention(id=t.finding, state=state, start=t.start_c, end=t.end_c, text=text[t.start_c : t.end_c])

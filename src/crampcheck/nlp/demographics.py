@@ -35,7 +35,7 @@ _EN_AGE = [
     ),
     re.compile(r"\b(\d{1,3})\s*(?:m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I),
     re.compile(r"\b(?:male|female|man|woman|guy|lady)\s*,\s*(\d{1,3})\b", re.I),
-    re.compile(r"^[^.!?\n\d]{0,60},\s*(\d{1,3})\s*[.,;]", re.I),
+    re.compile(r"^[^.!?\n\d]{0,60},\s*(\d{1,3})\s*[.,;](?!\d)", re.I),
 ]
 
 _EN_SELF_SEX = re.compile(
@@ -44,9 +44,24 @@ _EN_SELF_SEX = re.compile(
     re.I,
 )
 _EN_AGE_SEX = re.compile(
-    r"\b\d{1,3}\s*(?:-|\s)?(?:years?|yrs?)\s*(?:-|\s)?old\s+(man|woman|male|female|guy|lady|boy|girl)\b", re.I
+    r"\b\d{1,3}\s*(?:(?:-|\s)?(?:years?|yrs?)\s*(?:-|\s)?old|yo|y/o|y\.o\.)\s+(man|woman|male|female|guy|lady|boy|girl)\b",
+    re.I,
 )
-_EN_LIST_SEX = re.compile(r"\b(?:i'm|i am|im)\s+\d{1,3}\s*(?:,|and)\s*(?:an?\s+)?(male|female|man|woman)\b", re.I)
+_EN_LIST_SEX = re.compile(
+    r"\b(?:i'm|i am|im)\s+\d{1,3}\s*(?:,|and)\s*(?:an?\s+)?(male|female|man|woman|guy|lady|boy|girl)\b", re.I
+)
+# the writer speaks of their own body or compares themself with the relative: the text is about the writer
+_EN_SELF_STRONG = re.compile(
+    r"\b(?:myself|my (?:calf|calves|legs?|feet|foot|toes|hands?|fingers|thighs?|arms?|muscles|jaw)|i (?:get|have|take)|"
+    r"i'm on|too)\b",
+    re.I,
+)
+_EN_REL_BARE = re.compile(
+    r"^\s*(?:(?:hi|hello|hey)\W+)?("
+    + "|".join([r"mum|mom|grandma|granny|nan|nana", r"dad|grandpa|grandad"])
+    + r")\b",
+    re.I,
+)
 _EN_CODE_SEX = re.compile(r"\b\d{1,3}\s*(m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I)
 _EN_FEMALE_ONLY = re.compile(r"\b(?:pregnant|pregnancy|my period|periods|menopaus\w*|postpartum)\b", re.I)
 _EN_REL = re.compile(
@@ -62,10 +77,12 @@ _EN_SHE = re.compile(r"\b(?:she|her|hers|she's|she'd|herself)\b", re.I)
 
 _ZH_NUM = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_FEMALE_REL = (
-    "妈妈|我妈|母亲|老妈|老婆|妻子|媳妇|爱人|女儿|闺女|奶奶|外婆|姥姥|婆婆|姐姐|妹妹|女朋友|阿姨|老太太|女孩|姑娘"
+    "妈妈|我妈|母亲|老妈|老婆|妻子|媳妇|爱人|女儿|闺女|奶奶|外婆|姥姥|婆婆|姐姐|妹妹|女朋友|阿姨|老太太|女孩|姑娘|"
+    "阿妈|阿嫲|嫲嫲|家婆|老母|妈"
 )
 _ZH_MALE_REL = (
-    "爸爸|我爸|父亲|老爸|老公|丈夫|儿子|爷爷|外公|姥爷|公公|哥哥|弟弟|男朋友|叔叔|老头|老爷子|男孩|小伙子"
+    "爸爸|我爸|父亲|老爸|老公|丈夫|儿子|爷爷|外公|姥爷|公公|哥哥|弟弟|男朋友|叔叔|老头|老爷子|男孩|小伙子|"
+    "阿爸|老豆|阿爷|爸"
 )
 _ZH_NEUTRAL_REL = "孩子|小孩|朋友|同事|邻居|病人|宝宝|老人"
 _ZH_AGE = re.compile(
@@ -74,7 +91,7 @@ _ZH_AGE = re.compile(
 _ZH_AGE2 = re.compile(r"(?:今年|年龄|年纪)\s*[:：]?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})")
 _ZH_SELF_SEX = re.compile(
     r"(?:我是|本人|患者|性别)\s*[:：]?\s*(男|女)|(男性|女性|男士|女士)|(?:^|[，,。\s])(男|女)\s*[，,、\s]?\s*(?:\d{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
-    r"|岁\s*[，,、]\s*(男|女)(?:性)?\s*(?:[，,。、]|$)"
+    r"|岁\s*[，,、\s]\s*(男|女)(?:性)?\s*(?:[，,。、\s]|$)|我是[^，,。]{0,8}?(女生|男生|女孩|男孩|女士|先生)"
 )
 _ZH_FEMALE_ONLY = re.compile(r"怀孕|孕期|孕\d|孕妇|月经|例假|绝经|更年期|产后|坐月子|哺乳")
 _ZH_REL = re.compile(
@@ -83,8 +100,11 @@ _ZH_REL = re.compile(
     + r")(?:今年|已经|现在)?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
 )
 _ZH_REL_START = re.compile(
-    r"^\s*(?:我(?:的|家)?)?(" + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL]) + ")"
+    r"^\s*(?:[^，,。]{0,4}?(?:替|帮|幫|为))?\s*(?:我(?:的|家)?)?("
+    + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL])
+    + ")"
 )
+_ZH_SELF_STRONG = re.compile(r"我自己|我本人|(?:和|跟)我一样")
 
 
 def _zh_number(s: str) -> int | None:
@@ -128,8 +148,15 @@ def extract_en(text: str) -> tuple[int | None, str | None]:
             age = int(m.group(1))
             break
     sex: str | None = None
-    rel = _EN_REL.search(text)
+    rel = _EN_REL.search(text) or _EN_REL_BARE.search(text)
     third_party = bool(rel and (rel.start() < 40 or re.search(r"\d", text[rel.end() : rel.end() + 8])))
+    if (
+        third_party
+        and rel
+        and _EN_SELF_STRONG.search(text)
+        and not re.search(r"\d", text[rel.end() : rel.end() + 8])
+    ):
+        third_party = False  # "my sister has cramps too", "my uncle had it. My muscles give out"
     if third_party and rel:
         sex = _rel_sex_en(rel.group(1))
         if sex is None:
@@ -144,8 +171,8 @@ def extract_en(text: str) -> tuple[int | None, str | None]:
         sex = "male" if c.group(1).lower() == "m" else "female"
     elif _EN_FEMALE_ONLY.search(text):
         sex = "female"
-    elif re.match(r"\s*(?:he|she)\b", text, re.I):  # the text is about someone else, named by a pronoun
-        sex = "male" if text.strip()[:2].lower() == "he" else "female"
+    elif (pm := re.match(r"\s*(he|she|his|her)\b", text, re.I)) is not None:  # someone else, named by a pronoun
+        sex = "male" if pm.group(1).lower() in ("he", "his") else "female"
     return age, sex
 
 
@@ -162,6 +189,8 @@ def extract_zh(text: str) -> tuple[int | None, str | None]:
             if age is not None:
                 break
     word = rel.group(1) if rel else rel_start.group(1) if rel_start else None
+    if word is not None and _ZH_SELF_STRONG.search(text) and not rel:
+        word = None  # "我姐姐有肌营养不良，我自己腿也常抽筋": the writer is described
     if word is not None:
         if re.fullmatch(_ZH_FEMALE_REL, word):
             sex = "female"

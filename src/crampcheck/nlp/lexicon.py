@@ -13,10 +13,15 @@ A lexicon is data, not code.  Its shape (both languages)::
         weak_yes: [term, ...]  # present, but loses to any other mention ("calves" for both_sides)
         plain:   [term, ...]   # present, never negated or hedged (body sites: "no swelling in my calf")
         skip:    [term, ...]   # cancels this finding's other matches it overlaps ("night shift")
+        maybe:   [term, ...]   # uncertain by itself, absent when negated ("feverish", "感觉发烫")
     medicines: {<finding_id>: [name, ...]}         # generic, brand and Chinese names; behave like `yes`
     cues:
       neg_pre / neg_post / hedge_pre / hedge_post / pseudo / terminator: [cue, ...]
-    scope: {pre: int, post: int}                   # how far (tokens for en, characters for zh) a cue reaches
+    scope: {pre: int, post: int, fragment: int}    # how far (tokens for en, characters for zh) a cue reaches;
+                                                   # a sentence of <= fragment units shares the cramp before it
+    history_findings: [finding_id, ...]            # about the past (diagnoses, surgery): past cues keep them
+    family_findings: [finding_id, ...]             # about the family: a relative's clause keeps them
+    anchored: [finding_id, ...]                    # need an `anchor` cue (a cramp word) in their sentence
 
 English term syntax (tokens separated by spaces): ``word`` matches the lower-cased token, ``a|b`` any of
 them, ``cramp*`` a prefix, ``@NAME`` a macro, ``#`` a number, ``~`` / ``~N`` a gap of 0-3 / 0-N tokens within a sentence.
@@ -35,8 +40,22 @@ import yaml
 
 from crampcheck.errors import KnowledgeBaseError
 
-TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip")
-CUE_KINDS = ("neg_pre", "neg_post", "hedge_pre", "hedge_post", "pseudo", "terminator")
+TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip", "maybe")
+CUE_KINDS = (
+    "neg_pre",
+    "neg_post",
+    "hedge_pre",
+    "hedge_post",
+    "pseudo",
+    "terminator",
+    "hypo_pre",  # a hypothetical or a question about the future: what follows in the clause is no fact
+    "past_pre",  # an ended or never-started state: a "now" finding in the clause becomes absent
+    "past_post",  # the same, said after the concept (reaches to the sentence end, across commas)
+    "relative",  # a person other than the writer ("my mum", "我爸")
+    "self",  # the writer as the subject ("I", "我")
+    "self_strong",  # the writer insisting on themself ("myself", "我自己"): the text is about the writer
+    "anchor",  # a cramp word: findings listed in `anchored` need one in their sentence
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,10 @@ class Lexicon:
     scope_pre: int
     scope_post: int
     extra: dict[str, Any] = field(default_factory=dict)
+    history_findings: frozenset[str] = frozenset()
+    family_findings: frozenset[str] = frozenset()
+    anchored: frozenset[str] = frozenset()
+    fragment: int = 0
 
     @property
     def finding_ids(self) -> set[str]:
@@ -71,6 +94,17 @@ def _str_list(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
         raise KnowledgeBaseError(f"lexicon {where}: expected a list of strings (quote yes/no/on/off)")
     return [str(v) for v in value]
+
+
+@cache
+def _t2s_table() -> dict[int, int]:
+    raw = resources.files("crampcheck.nlp").joinpath("lexicons", "t2s.txt").read_text("utf-8")
+    return {ord(line[0]): ord(line[1]) for line in raw.splitlines() if len(line) == 2}
+
+
+def fold_zh(text: str) -> str:
+    """Traditional Chinese characters folded to simplified ones, one for one (offsets are kept)."""
+    return text.translate(_t2s_table())
 
 
 @cache
@@ -111,7 +145,11 @@ def load_lexicon(lang: str) -> Lexicon:
     if unknown_cues:
         raise KnowledgeBaseError(f"{where} cues: unknown cue kinds {sorted(unknown_cues)}")
     scope = raw.get("scope") or {}
-    extra = {k: v for k, v in raw.items() if k not in {"macros", "findings", "medicines", "cues", "scope"}}
+    sets = {
+        k: frozenset(_str_list(raw.get(k), f"{where} {k}"))
+        for k in ("history_findings", "family_findings", "anchored")
+    }
+    extra = {k: v for k, v in raw.items() if k not in {"macros", "findings", "medicines", "cues", "scope", *sets}}
     return Lexicon(
         lang=lang,
         terms=terms,
@@ -120,4 +158,8 @@ def load_lexicon(lang: str) -> Lexicon:
         scope_pre=int(scope.get("pre", 6)),
         scope_post=int(scope.get("post", 3)),
         extra=extra,
+        history_findings=sets["history_findings"],
+        family_findings=sets["family_findings"],
+        anchored=sets["anchored"],
+        fragment=int(scope.get("fragment", 0)),
     )

@@ -7,6 +7,7 @@ import re
 from crampcheck.errors import N_, InputError
 from crampcheck.nlp.context import merge
 from crampcheck.nlp.demographics import extract_en, extract_zh
+from crampcheck.nlp.lexicon import fold_zh
 from crampcheck.nlp.models import Mention, ParseResult
 from crampcheck.nlp.pipeline import get_pipeline
 
@@ -85,9 +86,9 @@ def parse(text: str, lang: str | None = None) -> ParseResult:
     for lg in langs:
         raw.extend(get_pipeline(lg).findings(norm))
     findings = [m.model_copy(update={"text": text[m.start : m.end]}) for m in merge(raw)]
-    age, sex = extract_zh(norm) if primary == "zh" else extract_en(norm)
+    age, sex = extract_zh(fold_zh(norm)) if primary == "zh" else extract_en(norm)
     if age is None and sex is None and len(langs) > 1:
-        age, sex = extract_en(norm) if primary == "zh" else extract_zh(norm)
+        age, sex = extract_en(norm) if primary == "zh" else extract_zh(fold_zh(norm))
     if sex is None and any(m.id == "pregnant" and m.state == "present" for m in findings):
         sex = "female"
     return ParseResult(lang=primary, age=age, sex=sex, findings=findings)  # type: ignore[arg-type]

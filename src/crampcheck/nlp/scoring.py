@@ -59,8 +59,11 @@ def load_sentences(path: Path) -> list[dict[str, object]]:
     return rows
 
 
-def score(rows: list[dict[str, object]]) -> dict[str, Score]:
-    """Scores by language ("en", "zh") and over all rows ("all")."""
+def score(rows: list[dict[str, object]], *, decided_only: bool = False) -> dict[str, Score]:
+    """Scores by language ("en", "zh") and over all rows ("all").
+
+    With ``decided_only`` only (finding, present|absent) pairs count, on both sides: an ``uncertain``
+    finding, annotated or extracted, counts as neither (annotation.md, "What good means")."""
     out = {"en": Score(), "zh": Score(), "all": Score()}
     for row in rows:
         text = str(row["text"])
@@ -70,6 +73,9 @@ def score(rows: list[dict[str, object]]) -> dict[str, Score]:
         result = parse(text, lang=lang or None)
         pred = {(m.id, m.state) for m in result.findings}
         gold = {(str(k), str(v)) for k, v in gold_map.items()}
+        if decided_only:
+            pred = {p for p in pred if p[1] != "uncertain"}
+            gold = {g for g in gold if g[1] != "uncertain"}
         for key in (lang or result.lang, "all"):
             s = out.setdefault(key, Score())
             s.n += 1
