@@ -2,8 +2,9 @@
 
 Authentication: ``Authorization: Bearer <token>`` (issue one with ``crampcheck diary token NAME``;
 only its sha256 is stored), or the same token in the web diary's sign-in cookie. When ``CRAMPCHECK_LOCAL_NO_TOKEN`` is on (the default with the embedded
-SQLite database), a request from a loopback address that carries no token and no proxy header acts
-as the single local user. Every query is scoped to the caller, so a request can never read, change
+SQLite database) and the server listens on loopback, a request from a loopback address that carries no
+token and no proxy header (``Forwarded``, ``Via``, ``X-Forwarded-*``, ``X-Real-IP``, ``*-Client-IP``, ...)
+acts as the single local user. Every query is scoped to the caller, so a request can never read, change
 or delete another user's entries: another user's entry is simply "not found".
 
 Errors are RFC 9457 problem details naming the field. Write routes commit before they answer, so a
@@ -22,6 +23,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crampcheck.api.guard import has_proxy_header
 from crampcheck.api.problems import FieldError as ProblemField
 from crampcheck.api.problems import problem_response
 from crampcheck.diary import csvio, service
@@ -39,7 +41,6 @@ from crampcheck.settings import get_settings
 from crampcheck.storage.db import open_database
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 # The web diary's sign-in cookie: the user's own bearer token, HttpOnly and SameSite=Strict (so no other site
 # can make a browser send it), set by the sign-in page (crampcheck.web.diary_views).
 TOKEN_COOKIE = "crampcheck_diary"
@@ -115,9 +116,11 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def _is_local(request: Request) -> bool:
+    """The local-user rule (with :attr:`Settings.local_user_enabled`: configured, and the server listens on
+    loopback): the peer is a loopback address and no proxy header of any kind is present."""
     if request.client is None or request.client.host not in LOOPBACK:
         return False
-    return not any(h in request.headers for h in PROXY_HEADERS)
+    return not has_proxy_header(request.headers)
 
 
 def current_user(
@@ -136,7 +139,7 @@ def current_user(
     if cookie:
         return service.user_for_token(session=session, token=cookie).id
     settings = get_settings()
-    if settings.local_no_token and _is_local(request):
+    if settings.local_user_enabled and _is_local(request):
         try:
             user = service.ensure_user(session=session, name=settings.local_user)
             session.commit()

@@ -23,10 +23,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from jinja2 import pass_context
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
+from crampcheck.api.guard import CSRF_FIELD, csrf_input, csrf_valid
 from crampcheck.assess import Assessor
 from crampcheck.diary import service
 from crampcheck.diary.errors import AuthError, ConflictError, NotFoundError
@@ -181,6 +183,11 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "not_found_episode": _("This cramp is not in your diary (it may have been deleted)."),
         "conflict": _("The same day was saved at the same moment elsewhere. Please save it again."),
         "back_to_diary": _("Back to my diary"),
+        "csrf_title": _("This form could not be accepted"),
+        "csrf_text": _(
+            "It was not sent from this diary's own page, or the page was open too long. Go back to the diary, "
+            "reload it and send the form again."
+        ),
         # field messages
         "err_when": _("Enter the date and time the cramp began, for example 2024-05-01 03:10."),
         "err_when_future": _("That time is in the future. Enter when the cramp began."),
@@ -226,6 +233,8 @@ templates.env.filters["diary_side"] = lambda v, d: _pair(v, d, "s_")
 templates.env.filters["diary_intensity"] = lambda v, d: _pair(v, d, "int_")
 templates.env.filters["diary_phase"] = lambda v, d: _pair(v, d, "phase_")
 templates.env.filters["diary_pair"] = lambda v: (v, v)
+# {{ csrf_field() }} in a form posting to the diary: the hidden CSRF token of this browser session
+templates.env.globals["csrf_field"] = pass_context(lambda ctx: csrf_input(ctx["request"]))
 
 
 def _request_lang(request: Request) -> str:
@@ -242,6 +251,25 @@ def _message_page(request: Request, lang: str, status: int, title: str, text: st
     return _diary_page(request, "diary_message.html", lang, status=status, title=title, text=text)
 
 
+class CsrfError(Exception):
+    """A diary form arrived without this browser session's CSRF token."""
+
+    def __init__(self, path: str, lang: str) -> None:
+        super().__init__(path)
+        self.lang = lang
+
+
+async def require_csrf(request: Request) -> None:
+    """Every state-changing diary form must carry the session's CSRF token (crampcheck.api.guard)."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    form = await request.form()
+    token = form.get(CSRF_FIELD)
+    if not csrf_valid(request, token if isinstance(token, str) else None):
+        lang = form.get("lang")
+        raise CsrfError(request.url.path, _lang(lang if isinstance(lang, str) else None, request))
+
+
 class DiaryPageRoute(APIRoute):
     """Turns the diary's domain errors into plain pages (never a traceback or a bare 500)."""
 
@@ -251,6 +279,11 @@ class DiaryPageRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 return await handler(request)
+            except CsrfError as exc:
+                lg = exc.lang
+                d = diary_texts(lg)
+                log.warning("diary form without a valid CSRF token: %s", request.url.path)
+                return _message_page(request, lg, 403, d["csrf_title"], d["csrf_text"])
             except AuthError:
                 lg = _request_lang(request)
                 d = diary_texts(lg)
@@ -283,7 +316,9 @@ class DiaryPageRoute(APIRoute):
         return route
 
 
-router = APIRouter(prefix="/diary", include_in_schema=False, route_class=DiaryPageRoute)
+router = APIRouter(
+    prefix="/diary", include_in_schema=False, route_class=DiaryPageRoute, dependencies=[Depends(require_csrf)]
+)
 SessionDep = Annotated[Session, Depends(get_session)]
 UserDep = Annotated[int, Depends(current_user)]
 
