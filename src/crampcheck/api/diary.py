@@ -14,14 +14,16 @@ write the client has seen acknowledged is durable (see ``crampcheck.storage.db``
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from crampcheck.api.guard import has_proxy_header
 from crampcheck.api.problems import FieldError as ProblemField
@@ -38,8 +40,9 @@ from crampcheck.diary.schemas import (
 )
 from crampcheck.schema import Assessment
 from crampcheck.settings import get_settings
-from crampcheck.storage.db import open_database
+from crampcheck.storage.db import StorageError, open_database
 
+log = logging.getLogger(__name__)
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 # The web diary's sign-in cookie: the user's own bearer token, HttpOnly and SameSite=Strict (so no other site
 # can make a browser send it), set by the sign-in page (crampcheck.web.diary_views).
@@ -49,6 +52,8 @@ T_NOT_FOUND = "urn:crampcheck:problem:not-found"
 T_CONFLICT = "urn:crampcheck:problem:conflict"
 T_VALIDATION = "urn:crampcheck:problem:validation"
 T_IMPORT = "urn:crampcheck:problem:csv-import"
+T_BUSY = "urn:crampcheck:problem:storage-busy"
+BUSY_RETRY_S = 5
 
 
 class DiaryRoute(APIRoute):
@@ -82,6 +87,21 @@ class DiaryRoute(APIRoute):
                     title="Invalid request",
                     instance=path,
                     errors=[ProblemField(field=exc.field, message=str(exc))],
+                )
+            except (OperationalError, StorageError) as exc:
+                # a write lock held too long by another process ("database is locked"), a full disk, a
+                # read-only or unreachable database: the diary is unavailable for now, nothing was written
+                log.warning("diary storage unavailable on %s: %s", path, exc)
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                return problem_response(
+                    503,
+                    "the diary is busy (another program is writing to it); nothing was changed, try again in a few seconds"
+                    if busy
+                    else "the diary's storage is not available right now; nothing was changed, try again later",
+                    type_=T_BUSY,
+                    title="Diary unavailable",
+                    instance=path,
+                    headers={"Retry-After": str(BUSY_RETRY_S)},
                 )
             except CsvImportError as exc:
                 return problem_response(
@@ -293,13 +313,19 @@ def export(
 
 @router.post("/import", summary="Import a CSV body (text/csv): all rows or none")
 async def import_csv(request: Request, session: SessionDep, user_id: UserDep) -> dict[str, Any]:
-    import io
-
     raw = await request.body()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvImportError("request body", [(0, f"not UTF-8 text ({exc.reason})")]) from None
+    # the parsing and the database work run in the thread pool: a slow disk or a write lock held by another
+    # process never holds up the event loop (and with it every other request)
+    return await run_in_threadpool(_import_text, session, user_id, text)
+
+
+def _import_text(session: Session, user_id: int, text: str) -> dict[str, Any]:
+    import io
+
     try:
         result = csvio.import_csv(
             session=session, user_id=user_id, source=io.StringIO(text, newline=""), name="request body"

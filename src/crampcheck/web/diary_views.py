@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import pass_context
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
@@ -307,7 +308,7 @@ class DiaryPageRoute(APIRoute):
                 lg = _request_lang(request)
                 d = diary_texts(lg)
                 return _message_page(request, lg, 409, d["conflict"], d["back_to_diary"])
-            except CrampcheckError as exc:  # the database cannot be opened, a rule of the service, ...
+            except (CrampcheckError, OperationalError) as exc:  # the database cannot be opened, is locked, full
                 log.warning("diary page %s: %s", request.url.path, exc)
                 lg = _request_lang(request)
                 d = diary_texts(lg)
