@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -29,6 +29,7 @@ from crampcheck.api.guard import has_proxy_header
 from crampcheck.api.problems import FieldError as ProblemField
 from crampcheck.api.problems import problem_response
 from crampcheck.diary import csvio, service
+from crampcheck.diary.bounds import MAX_DB_INT
 from crampcheck.diary.errors import AuthError, ConflictError, CsvImportError, FieldError, NotFoundError
 from crampcheck.diary.schemas import (
     AssessmentSaved,
@@ -133,6 +134,7 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+EpisodeId = Annotated[int, Path(ge=1, le=MAX_DB_INT, description="the episode's id")]
 
 
 def _is_local(request: Request) -> bool:
@@ -190,7 +192,7 @@ def list_episodes(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_DB_INT)] = 0,
 ) -> list[EpisodePublic]:
     return service.list_episodes(
         session=session, user_id=user_id, since=since, until=until, limit=limit, offset=offset
@@ -198,13 +200,13 @@ def list_episodes(
 
 
 @router.get("/episodes/{episode_id}", response_model=EpisodePublic, summary="One cramp")
-def get_episode(episode_id: int, session: SessionDep, user_id: UserDep) -> EpisodePublic:
+def get_episode(episode_id: EpisodeId, session: SessionDep, user_id: UserDep) -> EpisodePublic:
     return service.get_episode(session=session, user_id=user_id, episode_id=episode_id)
 
 
 @router.patch("/episodes/{episode_id}", response_model=EpisodePublic, summary="Change fields of a cramp")
 def update_episode(
-    episode_id: int, changes: EpisodeUpdate, session: SessionDep, user_id: UserDep
+    episode_id: EpisodeId, changes: EpisodeUpdate, session: SessionDep, user_id: UserDep
 ) -> EpisodePublic:
     saved = service.update_episode(session=session, user_id=user_id, episode_id=episode_id, changes=changes)
     session.commit()
@@ -212,7 +214,7 @@ def update_episode(
 
 
 @router.delete("/episodes/{episode_id}", status_code=204, summary="Delete a cramp")
-def delete_episode(episode_id: int, session: SessionDep, user_id: UserDep) -> Response:
+def delete_episode(episode_id: EpisodeId, session: SessionDep, user_id: UserDep) -> Response:
     service.delete_episode(session=session, user_id=user_id, episode_id=episode_id)
     session.commit()
     return Response(status_code=204)

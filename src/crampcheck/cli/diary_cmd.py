@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from crampcheck.cli.output import FoldTable, failure, out_console
+from crampcheck.diary.bounds import MAX_DB_INT
 from crampcheck.errors import N_, CrampcheckError
 from crampcheck.i18n import LANGS, default_lang, translator
 from crampcheck.settings import get_settings
@@ -178,7 +179,7 @@ def add(
 @diary_app.command("list", help=N_("List recent cramps."))
 def list_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help=N_("how many, newest first"))] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_DB_INT, help=N_("how many, newest first"))] = 20,
     as_json: Annotated[bool, typer.Option("--json", help=N_("print JSON"))] = False,
     lang: LangOption = None,
 ) -> None:
@@ -215,7 +216,9 @@ def list_(
 @diary_app.command(help=N_("Change fields of a recorded cramp."))
 def edit(
     ctx: typer.Context,
-    episode_id: Annotated[int, typer.Argument(help=N_("the episode's id (see `diary list`)"))],
+    episode_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_DB_INT, help=N_("the episode's id (see `diary list`)"))
+    ],
     muscle: Annotated[str | None, typer.Option()] = None,
     severity: Annotated[int | None, typer.Option("--severity", "-s")] = None,
     when: Annotated[str | None, typer.Option()] = None,
@@ -258,7 +261,9 @@ def edit(
 @diary_app.command(help=N_("Delete a recorded cramp."))
 def delete(
     ctx: typer.Context,
-    episode_id: Annotated[int, typer.Argument(help=N_("the episode's id (see `diary list`)"))],
+    episode_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_DB_INT, help=N_("the episode's id (see `diary list`)"))
+    ],
     lang: LangOption = None,
 ) -> None:
     """Delete a recorded cramp."""

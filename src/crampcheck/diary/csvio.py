@@ -24,6 +24,7 @@ from typing import Any, Literal, TextIO
 
 from sqlalchemy.orm import Session
 
+from crampcheck.diary import bounds
 from crampcheck.diary.errors import CsvImportError
 from crampcheck.diary.service import EPISODE_COLUMNS, EXPOSURE_COLUMNS
 from crampcheck.storage import repo
@@ -54,16 +55,31 @@ def _opt(parse: Callable[[str, str], Any]) -> Callable[[str, str], Any]:
 def _datetime(raw: str, field: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(raw)
-        return value if value.tzinfo is None else value.replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"{field} {raw!r} is not a date-time like 2024-05-01T03:10:00") from None
+    value = value if value.tzinfo is None else value.replace(tzinfo=None)
+    try:
+        return bounds.check_time(value)
+    except ValueError as exc:
+        raise ValueError(f"{field} {raw!r}: {exc}") from None
 
 
 def _date(raw: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw)
+        value = dt.date.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"{field} {raw!r} is not a date like 2024-05-01") from None
+    try:
+        return bounds.check_day(value)
+    except ValueError as exc:
+        raise ValueError(f"{field} {raw!r}: {exc}") from None
+
+
+def _clean(raw: str, field: str) -> str:
+    try:
+        return bounds.check_text(raw)
+    except ValueError as exc:
+        raise ValueError(f"{field}: {exc}") from None
 
 
 def _int_range(lo: int, hi: int) -> Callable[[str, str], int]:
@@ -105,7 +121,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
 
 def _text(limit: int) -> Callable[[str, str], str | None]:
     def parse(raw: str, field: str) -> str | None:
-        v = raw.strip()
+        v = _clean(raw.strip(), field)
         if len(v) > limit:
             raise ValueError(f"{field} is longer than {limit} characters")
         return v or None
@@ -129,7 +145,9 @@ def _bool(raw: str, field: str) -> bool:
 def _medicines(raw: str, field: str) -> str | None:
     names: list[str] = []
     for part in raw.split(";"):
-        part = part.strip()
+        part = _clean(part.strip(), field)
+        if len(part) > 200:
+            raise ValueError(f"{field}: a medicine name is longer than 200 characters")
         if part and part not in names:
             names.append(part)
     if len(names) > 50:

@@ -32,6 +32,7 @@ from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
 from crampcheck.api.guard import CSRF_FIELD, csrf_input, csrf_valid
 from crampcheck.assess import Assessor
 from crampcheck.diary import service
+from crampcheck.diary.bounds import MAX_DB_INT, check_text
 from crampcheck.diary.errors import AuthError, ConflictError, NotFoundError
 from crampcheck.diary.schemas import EpisodeCreate, EpisodePublic, EpisodeUpdate, ExposureIn, ExposurePublic
 from crampcheck.diary.triggers import TriggerReport, analyse_tables
@@ -50,6 +51,7 @@ VERDICTS = ("possible_trigger", "weak_hint", "possibly_protective", "no_clear_ef
 RECENT = 10
 DAILY_SPAN_DAYS = 62  # longer diaries are charted per week
 YEARLY_SPAN_DAYS = 366  # and longer than a year, per month
+DECADES_SPAN_DAYS = 20 * 365  # and longer than twenty years, per year
 TEXT_MAX = 200
 NOTE_MAX = 2000
 FUTURE_SLACK = dt.timedelta(hours=14)  # the widest time-zone gap between a phone and the server
@@ -131,6 +133,7 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "per_day": _("per day"),
         "per_week": _("per week (from Monday)"),
         "per_month": _("per month"),
+        "per_year": _("per year"),
         "by_hour": _("Cramps by hour of day"),
         "hour": _("Hour"),
         "by_muscle": _("Cramps by muscle"),
@@ -200,6 +203,7 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "err_number": _("Enter a number from {low} to {high}, or leave it empty."),
         "err_too_long": _("This is too long; shorten it to {n} characters."),
         "err_choice": _("Choose one of the options."),
+        "err_control": _("This contains an invisible control character; remove it or type the text again."),
         "err_medicine": _("Too many medicines; list at most 50."),
         "err_state": _("The results could not be saved: the form was incomplete. Please start again."),
         # muscles and sides
@@ -335,7 +339,7 @@ FormDep = Annotated[dict[str, str], Depends(form_fields)]
 
 def _id(raw: str) -> int:
     """An episode id from the address; anything else is simply "not found"."""
-    if not raw.isdigit() or len(raw) > 12:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12 or int(raw) > MAX_DB_INT:
         raise NotFoundError("episode", raw[:20])
     return int(raw)
 
@@ -367,6 +371,10 @@ def _text(raw: str, limit: int, field: str, errors: dict[str, str], d: Mapping[s
     text = raw.strip()
     if len(text) > limit:
         errors[field] = d["err_too_long"].format(n=limit)
+    try:
+        check_text(text)
+    except ValueError:
+        errors[field] = d["err_control"]
     return text or None
 
 
@@ -549,7 +557,14 @@ def chart_view(
     if episodes:
         days = [e.started_at.date() for e in episodes]
         span = (max(days) - min(days)).days
-        if span > YEARLY_SPAN_DAYS:  # per month
+        if span > DECADES_SPAN_DAYS:  # per year
+            unit = d["per_year"]
+            years: dict[int, int] = {}
+            for day in days:
+                years[day.year] = years.get(day.year, 0) + 1
+            for y in range(min(days).year, max(days).year + 1):
+                over.append({"label": f"{y:04d}", "count": years.get(y, 0)})
+        elif span > YEARLY_SPAN_DAYS:  # per month
             unit = d["per_month"]
             months: dict[str, int] = {}
             for day in days:
