@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from crampcheck.api.guard import has_proxy_header
 from crampcheck.api.problems import FieldError as ProblemField
 from crampcheck.api.problems import problem_response
+from crampcheck.api.routes_common import get_assessor
 from crampcheck.diary import csvio, service
 from crampcheck.diary.bounds import MAX_DB_INT
 from crampcheck.diary.errors import AuthError, ConflictError, CsvImportError, FieldError, NotFoundError
@@ -253,10 +254,26 @@ def delete_exposure(day: dt.date, session: SessionDep, user_id: UserDep) -> Resp
 
 
 @router.post("/assessments", status_code=201, response_model=AssessmentSaved, summary="Save an assessment result")
-def save_assessment(assessment: Assessment, session: SessionDep, user_id: UserDep) -> AssessmentSaved:
-    saved = service.save_assessment(session=session, user_id=user_id, assessment=assessment)
+def save_assessment(
+    request: Request, assessment: Assessment, session: SessionDep, user_id: UserDep
+) -> AssessmentSaved:
+    """Only an assessment this server's knowledge base gives for its answers is kept (422 naming the field
+    otherwise); what is stored is the server's own result (see :mod:`crampcheck.diary.verify`)."""
+    from crampcheck.diary.verify import verified_assessment
+
+    checked = verified_assessment(get_assessor(request), assessment)
+    saved = service.save_assessment(session=session, user_id=user_id, assessment=checked)
     session.commit()
     return saved
+
+
+@router.delete("/assessments/{assessment_id}", status_code=204, summary="Delete a saved assessment")
+def delete_assessment(
+    assessment_id: Annotated[int, Path(ge=1, le=MAX_DB_INT)], session: SessionDep, user_id: UserDep
+) -> Response:
+    service.delete_assessment(session=session, user_id=user_id, assessment_id=assessment_id)
+    session.commit()
+    return Response(status_code=204)
 
 
 @router.get("/assessments", response_model=list[AssessmentSaved], summary="Saved assessments, newest first")

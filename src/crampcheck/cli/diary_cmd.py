@@ -512,11 +512,46 @@ def save_assessment(
             ),
             _,
         ) from None
+    from crampcheck.assess import default_assessor
+    from crampcheck.diary.verify import verified_assessment
+
     with _session(ctx) as (session, uid):
-        saved = service.save_assessment(session=session, user_id=uid, assessment=assessment)
+        checked = verified_assessment(default_assessor(), assessment)  # only what this knowledge base gives
+        saved = service.save_assessment(session=session, user_id=uid, assessment=checked)
     out_console().print(
         _("saved assessment {id} (knowledge base {version})").format(id=saved.id, version=saved.kb_version)
     )
+
+
+@diary_app.command("delete-assessment", help=N_("Delete a saved assessment (see `diary assessments`)."))
+def delete_assessment(
+    ctx: typer.Context,
+    assessment_id: Annotated[int, typer.Argument(min=1, max=MAX_DB_INT, help=N_("the saved assessment's id"))],
+    lang: LangOption = None,
+) -> None:
+    from crampcheck.diary import service
+
+    _ = _tr(ctx, lang)
+    with _session(ctx) as (session, uid):
+        service.delete_assessment(session=session, user_id=uid, assessment_id=assessment_id)
+    out_console().print(_("deleted assessment {id}").format(id=assessment_id))
+
+
+@diary_app.command("assessments", help=N_("List the saved assessments, newest first."))
+def assessments(ctx: typer.Context, lang: LangOption = None) -> None:
+    from crampcheck.diary import service
+
+    _ = _tr(ctx, lang)
+    with _session(ctx) as (session, uid):
+        rows = service.list_assessments(session=session, user_id=uid)
+    if not rows:
+        out_console().print(_("no saved assessments"))
+        return
+    for r in rows:
+        out_console().print(
+            f"{r.id:>5}  {r.created_at:%Y-%m-%d %H:%M}  {r.triage_level}  "
+            + _("knowledge base {version}").format(version=r.kb_version)
+        )
 
 
 @diary_app.command(help=N_("Issue a new API bearer token for a user (shown once; the old token stops working)."))

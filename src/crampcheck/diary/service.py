@@ -229,6 +229,11 @@ def save_assessment(
     )
 
 
+def delete_assessment(*, session: Session, user_id: int, assessment_id: int) -> None:
+    if not repo.delete_assessment(session, user_id, assessment_id):
+        raise NotFoundError("assessment", assessment_id)
+
+
 def latest_assessment(*, session: Session, user_id: int) -> tuple[AssessmentSaved, Assessment] | None:
     rows = repo.assessments(session, user_id, limit=1)
     if not rows:
