@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,36 +19,10 @@ import pytest
 from crampcheck.api.routes_assess import HINTED_IDS, check_ids
 from crampcheck.assess import default_assessor
 from crampcheck.schema import AssessRequest
-from support.server import free_port, server_env, stop
+from support.serve import start_serve
+from support.server import stop
 
 CSV = "started_at,muscle,severity\n2024-05-01T03:10,calf,5\n"
-
-
-def start_serve(data: Path, *args: str) -> tuple[subprocess.Popen[bytes], str]:
-    """``crampcheck serve`` as a user starts it, on a free port, once /healthz answers."""
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-c",
-        "from crampcheck.cli.main import main; main()",
-        "serve",
-        "--port",
-        str(port),
-        *args,
-    ]
-    proc = subprocess.Popen(cmd, env=server_env(data), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "exited")
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    stop(proc)
-    raise RuntimeError("the server did not start")
 
 
 @pytest.fixture(scope="module")

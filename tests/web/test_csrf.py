@@ -194,3 +194,22 @@ def test_a_bearer_client_without_browser_headers_writes(app: Any, data_dir: Path
         assert r.status_code == 200 and r.json()["rows"] == 1
         r = remote.post("/v1/diary/import", content=CSV, headers={**auth, "Sec-Fetch-Site": "cross-site"})
         assert r.status_code == 403
+
+
+def test_signing_out_revokes_the_token(app: Any, data_dir: Path) -> None:
+    with open_database().session() as s:
+        token = service.issue_token(session=s, name="alice")
+    with BrowserClient(app, client=("203.0.113.9", 5000), raise_server_exceptions=False) as web:
+        assert (
+            web.post("/diary/signin", data={"lang": "en", "token": token}, follow_redirects=False).status_code
+            == 303
+        )
+        page = web.get("/diary?lang=en")
+        assert "ends your token everywhere" in page.text
+        api = {"Authorization": f"Bearer {token}"}
+        assert web.get("/v1/diary/episodes", headers=api).status_code == 200
+        out = web.post("/diary/signout", data={"lang": "en"}, follow_redirects=False)
+        assert out.status_code == 303
+        assert web.get("/v1/diary/episodes", headers=api).status_code == 401  # a copied cookie is worthless now
+        web.cookies.set("crampcheck_diary", token)
+        assert web.get("/diary").status_code == 401

@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
-from crampcheck.api.guard import CSRF_FIELD, csrf_input, csrf_valid
+from crampcheck.api.guard import CSRF_COOKIE, CSRF_FIELD, csrf_input, csrf_valid
 from crampcheck.assess import Assessor
 from crampcheck.diary import service
 from crampcheck.diary.bounds import MAX_DB_INT, check_text
@@ -183,6 +183,7 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "signin_wrong": _("This token is not known. Check it, or ask for a new one."),
         "signin_link": _("Sign in with your diary token"),
         "signout_button": _("Sign out of the diary"),
+        "signout_hint": _("Signing out ends your token everywhere; to sign in again you need a new one."),
         "storage_error": _("The diary could not be opened. Please try again later."),
         "not_found_episode": _("This cramp is not in your diary (it may have been deleted)."),
         "conflict": _("The same day was saved at the same moment elsewhere. Please save it again."),
@@ -872,8 +873,15 @@ def signin(request: Request, session: SessionDep, form: FormDep) -> Response:
 
 
 @router.post("/signout", response_class=HTMLResponse)
-def signout(request: Request, form: FormDep) -> Response:
+def signout(request: Request, session: SessionDep, form: FormDep) -> Response:
+    """Forget the sign-in cookie and revoke its token: a copy of the cookie left anywhere no longer opens the
+    diary (a new token is issued with ``crampcheck diary token NAME``)."""
     lg = _lang(form.get("lang"), request)
+    token = request.cookies.get(TOKEN_COOKIE, "")
+    if token and len(token) <= 200:
+        service.revoke_token(session=session, token=token)
+        session.commit()
     response = RedirectResponse(f"/?lang={lg}", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE, path="/")
+    response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(CSRF_COOKIE, path="/", httponly=True, samesite="strict")
     return response
