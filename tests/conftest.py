@@ -4,3 +4,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# Starlette's TestClient sends "Host: testserver"; the server answers only to the names it is told
+# (crampcheck.api.guard), so in-process tests allow that name. Real test servers get a clean environment.
+import os  # noqa: E402
+
+os.environ.setdefault("CRAMPCHECK_ALLOWED_HOSTS", "testserver")

@@ -72,13 +72,26 @@ class InputError(CrampcheckError, ValueError):
     """Bad input: an out-of-range age, an unknown sex, a malformed request."""
 
 
+HINT_MAX_LEN = 64  # an id longer than this is not a misspelling of a knowledge-base id (the longest is ~40)
+
+
+def closest_id(value: str, known: Iterable[str]) -> str | None:
+    """The known id closest in spelling to ``value`` (difflib), or None; bounded in cost: an overlong value
+    gets no hint (difflib is quadratic in the length)."""
+    if not value or len(value) > HINT_MAX_LEN:
+        return None
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return close[0] if close else None
+
+
 class UnknownIdError(InputError):
     """An id that the knowledge base does not define."""
 
     KINDS = (N_("finding"), N_("condition"), N_("question"))
 
     def __init__(self, kind: str, value: str, known: Iterable[str], where: str = "") -> None:
-        close = difflib.get_close_matches(value, list(known), n=1)
+        suggestion = closest_id(value, known)
+        close = [suggestion] if suggestion else []
         if close and where:
             template = N_("unknown {kind} '{value}' in {where}; did you mean '{suggestion}'?")
         elif close:

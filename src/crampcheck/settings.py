@@ -14,6 +14,13 @@ CRAMPCHECK_LOCAL_USER          name of that local user (also the CLI's default u
 CRAMPCHECK_SQLITE_SYNCHRONOUS  ``NORMAL`` (survives a crash of the program) or ``FULL``      ``NORMAL``
                                (also survives power loss, slower)
 CRAMPCHECK_AUTO_MIGRATE        ``1``: upgrade the database schema when first opened         ``1``
+CRAMPCHECK_ALLOWED_HOSTS       extra host names the server answers to (comma-separated;     loopback names
+                               ``.example.org`` also allows its subdomains, ``*`` any);     only
+                               other ``Host`` headers get 400 (DNS rebinding)
+CRAMPCHECK_LISTEN_HOST         the address ``crampcheck serve`` listens on (set by it); the  unset
+                               local user exists only when this is a loopback address
+CRAMPCHECK_SECRET_KEY          key that signs the web forms' CSRF tokens (shared by all      a random key kept
+                               servers of one deployment)                                   in the data dir
 =============================  ==========================================================  ==================
 """
 
@@ -35,6 +42,33 @@ DB_FILENAME = "crampcheck.sqlite"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    """True for a loopback address or name ('localhost', 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    host = host.strip().strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _hosts(raw: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for part in raw.replace(";", ",").split(","):
+        name = part.strip().strip("[]").lower().rstrip(".")
+        if not name:
+            continue
+        if name != "*" and not all(c.isalnum() or c in ".-_:*" for c in name):
+            raise InputError(f"CRAMPCHECK_ALLOWED_HOSTS: {part.strip()!r} is not a host name")
+        if name not in out:
+            out.append(name)
+    return tuple(out)
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -65,6 +99,27 @@ class Settings(BaseModel):
     local_user: str = Field(default="local", min_length=1, max_length=64)
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     auto_migrate: bool = True
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(), description="host names answered besides the loopback names ('*' any, '.x.org' subdomains)"
+    )
+    listen_host: str | None = Field(default=None, description="the address the server listens on, if known")
+    secret_key: str | None = Field(default=None, min_length=16, description="key for the CSRF tokens")
+
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's ``Host`` name (without the port) is one this server answers to."""
+        name = host.strip().strip("[]").lower().rstrip(".")
+        if not name:
+            return False
+        if name in LOOPBACK_HOSTS or name in self.allowed_hosts or "*" in self.allowed_hosts:
+            return True
+        if self.listen_host and not is_loopback(self.listen_host) and name == self.listen_host.strip("[]").lower():
+            return True  # the address it was told to listen on
+        return any(a.startswith(".") and (name.endswith(a) or name == a[1:]) for a in self.allowed_hosts)
+
+    @property
+    def local_user_enabled(self) -> bool:
+        """The tokenless local user exists only when configured and listening on loopback (or not told)."""
+        return self.local_no_token and (self.listen_host is None or is_loopback(self.listen_host))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +140,9 @@ class Settings(BaseModel):
                 local_user=env.get("CRAMPCHECK_LOCAL_USER", "local"),
                 sqlite_synchronous=sync,  # type: ignore[arg-type]
                 auto_migrate=_flag(env, "CRAMPCHECK_AUTO_MIGRATE", True),
+                allowed_hosts=_hosts(env.get("CRAMPCHECK_ALLOWED_HOSTS", "")),
+                listen_host=(env.get("CRAMPCHECK_LISTEN_HOST") or "").strip() or None,
+                secret_key=(env.get("CRAMPCHECK_SECRET_KEY") or "").strip() or None,
             )
         except ValidationError as exc:
             err = exc.errors()[0]

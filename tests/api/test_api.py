@@ -170,7 +170,7 @@ def test_security_headers_everywhere(client: TestClient) -> None:
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
-        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["referrer-policy"] == "same-origin"
 
 
 def test_openapi_and_docs(client: TestClient) -> None:

@@ -103,5 +103,10 @@ def test_run_parses_http_in_c_on_asyncio_loop(monkeypatch: pytest.MonkeyPatch) -
 
     run("127.0.0.1", free_port(), workers=1)
     (config,) = seen
-    assert config.http == "httptools" and config.loop == "asyncio"
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    # httptools (C), with the head-size and slow-client limits of crampcheck.api.protocol
+    assert (
+        isinstance(config.http, type) and issubclass(config.http, HttpToolsProtocol) and config.loop == "asyncio"
+    )
     assert config.factory and config.app == "crampcheck.api.app:create_app"

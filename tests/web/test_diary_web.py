@@ -19,6 +19,7 @@ from crampcheck.api import create_app
 from crampcheck.diary import service
 from crampcheck.settings import Settings, get_settings
 from crampcheck.storage.db import close_all, open_database
+from support.forms import BrowserClient
 from support.server import server_env, start_uvicorn, stop
 
 from .conftest import SCREENSHOTS, open_phone_page, shot
@@ -56,7 +57,7 @@ def app() -> Any:
 
 @pytest.fixture
 def client(app: Any, data_dir: Path) -> Iterator[TestClient]:
-    with TestClient(app, client=LOCAL, raise_server_exceptions=False) as c:
+    with BrowserClient(app, client=LOCAL, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -312,7 +313,7 @@ def test_save_a_result_to_the_diary(client: TestClient) -> None:
 
 
 def test_from_another_computer_the_diary_explains_itself(app: Any, data_dir: Path) -> None:
-    with TestClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
+    with BrowserClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
         r = remote.get("/diary")
         assert r.status_code == 401 and "The diary is not available here" in r.text
         assert 'href="/diary/signin?lang=en"' in r.text
@@ -327,7 +328,7 @@ def _issue(name: str) -> str:
 
 def test_signing_in_with_a_token_opens_that_persons_diary(app: Any, data_dir: Path) -> None:
     token = _issue("alice")
-    with TestClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
+    with BrowserClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
         page = remote.get("/diary/signin?lang=zh")
         assert page.status_code == 200 and "登录您的日记" in page.text and 'type="password"' in page.text
         assert 'href="/diary/signin?lang=en"' in page.text  # the language switch stays on this page
@@ -357,7 +358,7 @@ def test_signing_in_with_a_token_opens_that_persons_diary(app: Any, data_dir: Pa
 
 def test_a_token_that_no_longer_works_is_forgotten(app: Any, data_dir: Path) -> None:
     old = _issue("bob")
-    with TestClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
+    with BrowserClient(app, client=REMOTE, raise_server_exceptions=False) as remote:
         remote.post("/diary/signin", data={"lang": "en", "token": old})
         assert remote.get("/diary").status_code == 200
         _issue("bob")  # a new token: the old one stops working

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from crampcheck.api import routes_assess, routes_kb
+from crampcheck.api.guard import RequestGuardMiddleware
 from crampcheck.api.models import Health
 from crampcheck.api.problems import (
     PROBLEM_JSON,
@@ -186,5 +187,6 @@ def create_app() -> FastAPI:
     app.openapi = lambda: _custom_openapi(app)  # type: ignore[method-assign]
     # Outermost first: headers on every response, including the 413 of the body cap.
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(RequestGuardMiddleware)  # Host allow-list, cross-site writes, CSRF session cookie
     app.add_middleware(SecurityHeadersMiddleware)
     return app

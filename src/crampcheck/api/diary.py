@@ -2,8 +2,9 @@
 
 Authentication: ``Authorization: Bearer <token>`` (issue one with ``crampcheck diary token NAME``;
 only its sha256 is stored), or the same token in the web diary's sign-in cookie. When ``CRAMPCHECK_LOCAL_NO_TOKEN`` is on (the default with the embedded
-SQLite database), a request from a loopback address that carries no token and no proxy header acts
-as the single local user. Every query is scoped to the caller, so a request can never read, change
+SQLite database) and the server listens on loopback, a request from a loopback address that carries no
+token and no proxy header (``Forwarded``, ``Via``, ``X-Forwarded-*``, ``X-Real-IP``, ``*-Client-IP``, ...)
+acts as the single local user. Every query is scoped to the caller, so a request can never read, change
 or delete another user's entries: another user's entry is simply "not found".
 
 Errors are RFC 9457 problem details naming the field. Write routes commit before they answer, so a
@@ -13,18 +14,23 @@ write the client has seen acknowledged is durable (see ``crampcheck.storage.db``
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from crampcheck.api.guard import has_proxy_header
 from crampcheck.api.problems import FieldError as ProblemField
 from crampcheck.api.problems import problem_response
+from crampcheck.api.routes_common import get_assessor
 from crampcheck.diary import csvio, service
+from crampcheck.diary.bounds import MAX_DB_INT
 from crampcheck.diary.errors import AuthError, ConflictError, CsvImportError, FieldError, NotFoundError
 from crampcheck.diary.schemas import (
     AssessmentSaved,
@@ -36,10 +42,10 @@ from crampcheck.diary.schemas import (
 )
 from crampcheck.schema import Assessment
 from crampcheck.settings import get_settings
-from crampcheck.storage.db import open_database
+from crampcheck.storage.db import StorageError, open_database
 
+log = logging.getLogger(__name__)
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 # The web diary's sign-in cookie: the user's own bearer token, HttpOnly and SameSite=Strict (so no other site
 # can make a browser send it), set by the sign-in page (crampcheck.web.diary_views).
 TOKEN_COOKIE = "crampcheck_diary"
@@ -48,6 +54,8 @@ T_NOT_FOUND = "urn:crampcheck:problem:not-found"
 T_CONFLICT = "urn:crampcheck:problem:conflict"
 T_VALIDATION = "urn:crampcheck:problem:validation"
 T_IMPORT = "urn:crampcheck:problem:csv-import"
+T_BUSY = "urn:crampcheck:problem:storage-busy"
+BUSY_RETRY_S = 5
 
 
 class DiaryRoute(APIRoute):
@@ -82,6 +90,21 @@ class DiaryRoute(APIRoute):
                     instance=path,
                     errors=[ProblemField(field=exc.field, message=str(exc))],
                 )
+            except (OperationalError, StorageError) as exc:
+                # a write lock held too long by another process ("database is locked"), a full disk, a
+                # read-only or unreachable database: the diary is unavailable for now, nothing was written
+                log.warning("diary storage unavailable on %s: %s", path, exc)
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                return problem_response(
+                    503,
+                    "the diary is busy (another program is writing to it); nothing was changed, try again in a few seconds"
+                    if busy
+                    else "the diary's storage is not available right now; nothing was changed, try again later",
+                    type_=T_BUSY,
+                    title="Diary unavailable",
+                    instance=path,
+                    headers={"Retry-After": str(BUSY_RETRY_S)},
+                )
             except CsvImportError as exc:
                 return problem_response(
                     422,
@@ -112,12 +135,15 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+EpisodeId = Annotated[int, Path(ge=1, le=MAX_DB_INT, description="the episode's id")]
 
 
 def _is_local(request: Request) -> bool:
+    """The local-user rule (with :attr:`Settings.local_user_enabled`: configured, and the server listens on
+    loopback): the peer is a loopback address and no proxy header of any kind is present."""
     if request.client is None or request.client.host not in LOOPBACK:
         return False
-    return not any(h in request.headers for h in PROXY_HEADERS)
+    return not has_proxy_header(request.headers)
 
 
 def current_user(
@@ -136,7 +162,7 @@ def current_user(
     if cookie:
         return service.user_for_token(session=session, token=cookie).id
     settings = get_settings()
-    if settings.local_no_token and _is_local(request):
+    if settings.local_user_enabled and _is_local(request):
         try:
             user = service.ensure_user(session=session, name=settings.local_user)
             session.commit()
@@ -167,7 +193,7 @@ def list_episodes(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_DB_INT)] = 0,
 ) -> list[EpisodePublic]:
     return service.list_episodes(
         session=session, user_id=user_id, since=since, until=until, limit=limit, offset=offset
@@ -175,13 +201,13 @@ def list_episodes(
 
 
 @router.get("/episodes/{episode_id}", response_model=EpisodePublic, summary="One cramp")
-def get_episode(episode_id: int, session: SessionDep, user_id: UserDep) -> EpisodePublic:
+def get_episode(episode_id: EpisodeId, session: SessionDep, user_id: UserDep) -> EpisodePublic:
     return service.get_episode(session=session, user_id=user_id, episode_id=episode_id)
 
 
 @router.patch("/episodes/{episode_id}", response_model=EpisodePublic, summary="Change fields of a cramp")
 def update_episode(
-    episode_id: int, changes: EpisodeUpdate, session: SessionDep, user_id: UserDep
+    episode_id: EpisodeId, changes: EpisodeUpdate, session: SessionDep, user_id: UserDep
 ) -> EpisodePublic:
     saved = service.update_episode(session=session, user_id=user_id, episode_id=episode_id, changes=changes)
     session.commit()
@@ -189,7 +215,7 @@ def update_episode(
 
 
 @router.delete("/episodes/{episode_id}", status_code=204, summary="Delete a cramp")
-def delete_episode(episode_id: int, session: SessionDep, user_id: UserDep) -> Response:
+def delete_episode(episode_id: EpisodeId, session: SessionDep, user_id: UserDep) -> Response:
     service.delete_episode(session=session, user_id=user_id, episode_id=episode_id)
     session.commit()
     return Response(status_code=204)
@@ -228,10 +254,26 @@ def delete_exposure(day: dt.date, session: SessionDep, user_id: UserDep) -> Resp
 
 
 @router.post("/assessments", status_code=201, response_model=AssessmentSaved, summary="Save an assessment result")
-def save_assessment(assessment: Assessment, session: SessionDep, user_id: UserDep) -> AssessmentSaved:
-    saved = service.save_assessment(session=session, user_id=user_id, assessment=assessment)
+def save_assessment(
+    request: Request, assessment: Assessment, session: SessionDep, user_id: UserDep
+) -> AssessmentSaved:
+    """Only an assessment this server's knowledge base gives for its answers is kept (422 naming the field
+    otherwise); what is stored is the server's own result (see :mod:`crampcheck.diary.verify`)."""
+    from crampcheck.diary.verify import verified_assessment
+
+    checked = verified_assessment(get_assessor(request), assessment)
+    saved = service.save_assessment(session=session, user_id=user_id, assessment=checked)
     session.commit()
     return saved
+
+
+@router.delete("/assessments/{assessment_id}", status_code=204, summary="Delete a saved assessment")
+def delete_assessment(
+    assessment_id: Annotated[int, Path(ge=1, le=MAX_DB_INT)], session: SessionDep, user_id: UserDep
+) -> Response:
+    service.delete_assessment(session=session, user_id=user_id, assessment_id=assessment_id)
+    session.commit()
+    return Response(status_code=204)
 
 
 @router.get("/assessments", response_model=list[AssessmentSaved], summary="Saved assessments, newest first")
@@ -290,13 +332,19 @@ def export(
 
 @router.post("/import", summary="Import a CSV body (text/csv): all rows or none")
 async def import_csv(request: Request, session: SessionDep, user_id: UserDep) -> dict[str, Any]:
-    import io
-
     raw = await request.body()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvImportError("request body", [(0, f"not UTF-8 text ({exc.reason})")]) from None
+    # the parsing and the database work run in the thread pool: a slow disk or a write lock held by another
+    # process never holds up the event loop (and with it every other request)
+    return await run_in_threadpool(_import_text, session, user_id, text)
+
+
+def _import_text(session: Session, user_id: int, text: str) -> dict[str, Any]:
+    import io
+
     try:
         result = csvio.import_csv(
             session=session, user_id=user_id, source=io.StringIO(text, newline=""), name="request body"

@@ -301,7 +301,7 @@ INLINE_STYLE_PATHS = frozenset({"/docs", "/v1/diary/report"})
 
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # nothing leaves for other sites; same-origin forms keep their Origin
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
@@ -309,7 +309,9 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 
 
 class SecurityHeadersMiddleware:
-    """Add Content-Security-Policy and the other protective headers to every HTTP response."""
+    """Add Content-Security-Policy and the other protective headers to every HTTP response, and
+    ``Cache-Control: no-store`` to every response but the static files (pages and API answers hold health
+    information)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -319,12 +321,15 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         csp = (DOCS_CSP if scope.get("path") in INLINE_STYLE_PATHS else CSP).encode()
+        cacheable = str(scope.get("path", "")).startswith("/static/")
 
         async def send_with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
                 headers = list(msg.get("headers", ()))
                 headers.append((b"content-security-policy", csp))
                 headers.extend(SECURITY_HEADERS)
+                if not cacheable and not any(k == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))  # diaries, results: never kept in a cache
                 msg["headers"] = headers
             await send(msg)
 

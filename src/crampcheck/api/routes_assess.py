@@ -20,15 +20,27 @@ from crampcheck.api.models import MentionPublic, ParseRequest, ParseResponse
 from crampcheck.api.problems import FieldError, ProblemError
 from crampcheck.api.routes_common import AssessorDep, LangCode, get_assessor, get_lang
 from crampcheck.assess import Assessor
-from crampcheck.errors import CrampcheckError, InputError
+from crampcheck.errors import HINT_MAX_LEN, CrampcheckError, InputError, closest_id
 from crampcheck.schema import Answer, Assessment, AssessRequest
 
 router = APIRouter(prefix="/v1", tags=["assessment"])
 
 
+HINTED_IDS = 5  # "did you mean" for the first few unknown ids only: one request cannot buy seconds of CPU
+SHOWN_ID_LEN = 80
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= SHOWN_ID_LEN else value[:SHOWN_ID_LEN] + "…"
+
+
 def _hint(value: str, known: list[str]) -> str:
-    """ "; did you mean 'site_calf'?" for 'calf_pian': the closest id by spelling, else by a shared word."""
-    close = difflib.get_close_matches(value, known, n=1)
+    """ "; did you mean 'site_calf'?" for 'calf_pian': the closest id by spelling, else by a shared word.
+    Bounded: no hint for a value longer than any id could plausibly be misspelt (HINT_MAX_LEN)."""
+    if len(value) > HINT_MAX_LEN:
+        return ""
+    suggestion = closest_id(value, known)
+    close = [suggestion] if suggestion else []
     if not close:
         words = set(value.lower().split("_"))
         sharing = [k for k in known if words & set(k.split("_"))]
@@ -47,18 +59,24 @@ def check_ids(a: Assessor, req: AssessRequest) -> list[FieldError]:
     """Every unknown finding or question id of a request, each named by its field."""
     errors: list[FieldError] = []
     findings = list(a.kb.findings)
+
+    def hint(value: str, known: list[str]) -> str:
+        return _hint(value, known) if len(errors) < HINTED_IDS else ""
+
     for k, ans in enumerate(req.answers):
         if ans.finding not in a.kb.findings:
             errors.append(
                 FieldError(
                     field=f"answers[{k}].finding",
-                    message=f"unknown finding '{ans.finding}'{_hint(ans.finding, findings)}",
+                    message=f"unknown finding '{_shown(ans.finding)}'{hint(ans.finding, findings)}",
                 )
             )
     questions = list(a.selector.questions)
     for k, q in enumerate(req.asked):
         if q not in a.selector.questions:
-            errors.append(FieldError(field=f"asked[{k}]", message=f"unknown question '{q}'{_hint(q, questions)}"))
+            errors.append(
+                FieldError(field=f"asked[{k}]", message=f"unknown question '{_shown(q)}'{hint(q, questions)}")
+            )
     return errors
 
 
@@ -73,6 +91,10 @@ def _invalid_body(body: bytes, err: ValidationError) -> RequestValidationError:
             pos, msg = je.pos, je.msg
         except UnicodeDecodeError as ue:
             pos, msg = ue.start, "the body is not UTF-8 text"
+        except RecursionError:
+            pos, msg = 0, "the JSON is nested too deeply"
+        except ValueError as ve:  # e.g. an integer of more than 4300 digits
+            pos, msg = 0, str(ve).split(";")[0]
         else:  # pragma: no cover - pydantic and json disagree on the syntax
             pos, msg = 0, str(errs[0].get("msg", "not valid JSON"))
         return RequestValidationError(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import socket
 
 APP = "crampcheck.api.app:create_app"
+MAX_CONNECTIONS = 2000
 
 
 def bind_tcp_socket(host: str, port: int) -> socket.socket:
@@ -39,6 +40,8 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "warning", app:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from crampcheck.api.protocol import LimitedHttpToolsProtocol
+
     config = uvicorn.Config(
         app,
         factory=True,
@@ -46,10 +49,11 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "warning", app:
         port=port,
         workers=workers,
         log_level=log_level,
-        http="httptools",
+        http=LimitedHttpToolsProtocol,  # httptools with head size, header count and slow-client limits
         loop="asyncio",
         proxy_headers=False,
         server_header=False,
+        limit_concurrency=MAX_CONNECTIONS,  # beyond this, new requests get 503 instead of exhausting descriptors
     )
     if workers <= 1:
         uvicorn.Server(config).run()

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from crampcheck.cli.output import FoldTable, failure, out_console
+from crampcheck.diary.bounds import MAX_DB_INT
 from crampcheck.errors import N_, CrampcheckError
 from crampcheck.i18n import LANGS, default_lang, translator
 from crampcheck.settings import get_settings
@@ -178,7 +179,7 @@ def add(
 @diary_app.command("list", help=N_("List recent cramps."))
 def list_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help=N_("how many, newest first"))] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_DB_INT, help=N_("how many, newest first"))] = 20,
     as_json: Annotated[bool, typer.Option("--json", help=N_("print JSON"))] = False,
     lang: LangOption = None,
 ) -> None:
@@ -215,7 +216,9 @@ def list_(
 @diary_app.command(help=N_("Change fields of a recorded cramp."))
 def edit(
     ctx: typer.Context,
-    episode_id: Annotated[int, typer.Argument(help=N_("the episode's id (see `diary list`)"))],
+    episode_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_DB_INT, help=N_("the episode's id (see `diary list`)"))
+    ],
     muscle: Annotated[str | None, typer.Option()] = None,
     severity: Annotated[int | None, typer.Option("--severity", "-s")] = None,
     when: Annotated[str | None, typer.Option()] = None,
@@ -258,7 +261,9 @@ def edit(
 @diary_app.command(help=N_("Delete a recorded cramp."))
 def delete(
     ctx: typer.Context,
-    episode_id: Annotated[int, typer.Argument(help=N_("the episode's id (see `diary list`)"))],
+    episode_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_DB_INT, help=N_("the episode's id (see `diary list`)"))
+    ],
     lang: LangOption = None,
 ) -> None:
     """Delete a recorded cramp."""
@@ -507,11 +512,46 @@ def save_assessment(
             ),
             _,
         ) from None
+    from crampcheck.assess import default_assessor
+    from crampcheck.diary.verify import verified_assessment
+
     with _session(ctx) as (session, uid):
-        saved = service.save_assessment(session=session, user_id=uid, assessment=assessment)
+        checked = verified_assessment(default_assessor(), assessment)  # only what this knowledge base gives
+        saved = service.save_assessment(session=session, user_id=uid, assessment=checked)
     out_console().print(
         _("saved assessment {id} (knowledge base {version})").format(id=saved.id, version=saved.kb_version)
     )
+
+
+@diary_app.command("delete-assessment", help=N_("Delete a saved assessment (see `diary assessments`)."))
+def delete_assessment(
+    ctx: typer.Context,
+    assessment_id: Annotated[int, typer.Argument(min=1, max=MAX_DB_INT, help=N_("the saved assessment's id"))],
+    lang: LangOption = None,
+) -> None:
+    from crampcheck.diary import service
+
+    _ = _tr(ctx, lang)
+    with _session(ctx) as (session, uid):
+        service.delete_assessment(session=session, user_id=uid, assessment_id=assessment_id)
+    out_console().print(_("deleted assessment {id}").format(id=assessment_id))
+
+
+@diary_app.command("assessments", help=N_("List the saved assessments, newest first."))
+def assessments(ctx: typer.Context, lang: LangOption = None) -> None:
+    from crampcheck.diary import service
+
+    _ = _tr(ctx, lang)
+    with _session(ctx) as (session, uid):
+        rows = service.list_assessments(session=session, user_id=uid)
+    if not rows:
+        out_console().print(_("no saved assessments"))
+        return
+    for r in rows:
+        out_console().print(
+            f"{r.id:>5}  {r.created_at:%Y-%m-%d %H:%M}  {r.triage_level}  "
+            + _("knowledge base {version}").format(version=r.kb_version)
+        )
 
 
 @diary_app.command(help=N_("Issue a new API bearer token for a user (shown once; the old token stops working)."))

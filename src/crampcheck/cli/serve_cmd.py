@@ -16,6 +16,14 @@ def serve_command(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help=N_("TCP port.")),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help=N_("Worker processes (one per CPU core).")),
     log_level: str = typer.Option("warning", "--log-level", help=N_("uvicorn log level: info, warning, error.")),
+    allowed_host: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        help=N_(
+            "Another host name the server answers to (repeatable; '.example.org' also allows its subdomains). "
+            "Loopback names and the --host address are always allowed."
+        ),
+    ),
 ) -> None:
     """Serve the web app and the HTTP API (docs at /docs). Information, not a diagnosis."""
     # Concurrency comes from requests; a BLAS thread pool per request only fights over the cores.
@@ -26,12 +34,28 @@ def serve_command(
     if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
         typer.echo(f"error: unknown log level '{log_level}'; use error, warning, info or debug", err=True)
         raise typer.Exit(2)
+    from crampcheck.errors import InputError
+    from crampcheck.settings import Settings, get_settings
+
+    # the app factory reads these in every worker process (crampcheck.settings)
+    os.environ["CRAMPCHECK_LISTEN_HOST"] = host
+    if allowed_host:
+        extra = os.environ.get("CRAMPCHECK_ALLOWED_HOSTS", "")
+        os.environ["CRAMPCHECK_ALLOWED_HOSTS"] = ",".join(filter(None, [extra, *allowed_host]))
+    get_settings.cache_clear()
+    try:
+        settings = Settings.from_env()
+    except InputError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
     shown = f"[{host}]" if ":" in host else host
     typer.echo(
         f"crampcheck: serving on http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs; Ctrl+C stops)"
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo("note: listening beyond this computer; put it behind HTTPS before others use it", err=True)
+        if settings.local_no_token:
+            typer.echo("note: the tokenless local user is off (it exists only on a loopback address)", err=True)
     try:
         run(host, port, workers=workers, log_level=log_level)
     except OSError as e:

@@ -82,15 +82,24 @@ def _empty(fig: Figure, title: str, lang: str) -> Figure:
     return fig
 
 
+# (pandas period, date_range step, bar width in days, longest span in days for it)
+OVER_TIME_BINS = (("W", "7D", 5, 5 * 365), ("M", "MS", 25, 20 * 365), ("Y", "YS", 300, 10**9))
+
+
 def over_time(episodes: pd.DataFrame, lang: str = "en") -> Figure:
     t = LABELS[lang]
     fig = _figure(lang)
     if not len(episodes):
         return _empty(fig, t["over_time"], lang)
-    weekly = pd.to_datetime(episodes["started_at"]).dt.to_period("W").dt.start_time.value_counts().sort_index()
-    full = weekly.reindex(pd.date_range(weekly.index.min(), weekly.index.max(), freq="7D"), fill_value=0)
+    times = pd.to_datetime(episodes["started_at"])
+    span_days = (times.max() - times.min()).days
+    # per week, per month or per year: at most about 250 bars, whatever the diary's span (the cost of a
+    # bar chart grows with its bars: 126 years per week took 20 s)
+    period, step, width = next(p for p in OVER_TIME_BINS if span_days <= p[3])[:3]
+    binned = times.dt.to_period(period).dt.start_time.value_counts().sort_index()
+    full = binned.reindex(pd.date_range(binned.index.min(), binned.index.max(), freq=step), fill_value=0)
     ax = fig.add_subplot()
-    ax.bar(full.index, full.to_numpy(), width=5, color="#3b6ea8")
+    ax.bar(full.index, full.to_numpy(), width=width, color="#3b6ea8")
     ax.set_title(t["over_time"])
     ax.set_ylabel(t["count"])
     fig.autofmt_xdate()

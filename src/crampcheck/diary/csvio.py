@@ -24,6 +24,7 @@ from typing import Any, Literal, TextIO
 
 from sqlalchemy.orm import Session
 
+from crampcheck.diary import bounds
 from crampcheck.diary.errors import CsvImportError
 from crampcheck.diary.service import EPISODE_COLUMNS, EXPOSURE_COLUMNS
 from crampcheck.storage import repo
@@ -54,16 +55,31 @@ def _opt(parse: Callable[[str, str], Any]) -> Callable[[str, str], Any]:
 def _datetime(raw: str, field: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(raw)
-        return value if value.tzinfo is None else value.replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"{field} {raw!r} is not a date-time like 2024-05-01T03:10:00") from None
+    value = value if value.tzinfo is None else value.replace(tzinfo=None)
+    try:
+        return bounds.check_time(value)
+    except ValueError as exc:
+        raise ValueError(f"{field} {raw!r}: {exc}") from None
 
 
 def _date(raw: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw)
+        value = dt.date.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"{field} {raw!r} is not a date like 2024-05-01") from None
+    try:
+        return bounds.check_day(value)
+    except ValueError as exc:
+        raise ValueError(f"{field} {raw!r}: {exc}") from None
+
+
+def _clean(raw: str, field: str) -> str:
+    try:
+        return bounds.check_text(raw)
+    except ValueError as exc:
+        raise ValueError(f"{field}: {exc}") from None
 
 
 def _int_range(lo: int, hi: int) -> Callable[[str, str], int]:
@@ -105,7 +121,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
 
 def _text(limit: int) -> Callable[[str, str], str | None]:
     def parse(raw: str, field: str) -> str | None:
-        v = raw.strip()
+        v = unneutralise(_clean(raw.strip(), field))
         if len(v) > limit:
             raise ValueError(f"{field} is longer than {limit} characters")
         return v or None
@@ -128,8 +144,10 @@ def _bool(raw: str, field: str) -> bool:
 
 def _medicines(raw: str, field: str) -> str | None:
     names: list[str] = []
-    for part in raw.split(";"):
-        part = part.strip()
+    for part in unneutralise(raw).split(";"):
+        part = _clean(part.strip(), field)
+        if len(part) > 200:
+            raise ValueError(f"{field}: a medicine name is longer than 200 characters")
         if part and part not in names:
             names.append(part)
     if len(names) > 50:
@@ -200,7 +218,7 @@ def import_csv(
 
 
 def _import(session: Session, user_id: int, fh: TextIO, where: str) -> ImportResult:
-    reader = csv.reader(fh)
+    reader = csv.reader(fh, strict=True)  # a stray quote is an error, never rows swallowed into one cell
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -294,19 +312,42 @@ def _source(raw: str, field: str) -> str:
 
 
 def _lines(reader: Any, where: str) -> Iterator[tuple[int, list[str]]]:
+    start = reader.line_num + 1  # the line the row being read begins on
     try:
         for cells in reader:
             yield reader.line_num, cells
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise CsvImportError(where, [(reader.line_num, f"not valid CSV: {exc}")]) from None
+        reason = (
+            f"a quoted field that begins on line {start} is not closed properly ({exc}); a stray double quote? "
+            'Put the whole field in double quotes and write each " inside it as ""'
+        )
+        raise CsvImportError(where, [(start, reason)]) from None
 
 
 # ---- export -------------------------------------------------------------------------------------
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet would run as a formula (starting with = + - @ tab or CR) gets a leading
+    apostrophe (OWASP CSV injection); a text already starting with apostrophes before such a character gets one
+    more, so that :func:`unneutralise` gives back exactly the stored text."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def unneutralise(text: str) -> str:
+    """The stored text of an exported cell (the inverse of :func:`neutralise`)."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START) else text
+
+
 def _cell(v: Any) -> str:
     if v is None:
         return ""
+    if isinstance(v, str):
+        return neutralise(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):

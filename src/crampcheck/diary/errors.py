@@ -8,7 +8,7 @@ from crampcheck.errors import N_, InputError, Term
 class NotFoundError(InputError):
     """No such entry for this user (another user's entry is reported the same way)."""
 
-    KINDS = (N_("episode"), N_("exposure record for"))
+    KINDS = (N_("episode"), N_("exposure record for"), N_("assessment"))
 
     def __init__(self, kind: str, key: object) -> None:
         super().__init__(N_("no {kind} {key} in your diary"), kind=Term(kind), key=key)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from crampcheck.diary.bounds import DiaryDay, DiaryTime, check_optional_text, check_text
 
 Muscle = Literal["hand", "forearm", "calf", "foot", "thigh", "trunk", "jaw_face", "other"]
 Side = Literal["left", "right", "both"]
@@ -31,10 +33,13 @@ class EpisodeBase(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
     _blank = field_validator("activity", "relief", "note", mode="before")(_blank_to_none)
+    _clean = field_validator("activity", "relief", "note")(check_optional_text)
 
 
 class EpisodeCreate(EpisodeBase):
-    started_at: dt.datetime = Field(description="local time the cramp began, e.g. 2024-05-01T03:10")
+    started_at: DiaryTime = Field(
+        description="local time the cramp began, e.g. 2024-05-01T03:10 (from 1900-01-01 to now)"
+    )
     muscle: Muscle = Field(description="which muscle: hand, forearm, calf, foot, thigh, trunk, jaw_face, other")
     severity: int = Field(ge=0, le=10, description="0 (none) to 10 (worst imaginable)")
 
@@ -46,7 +51,7 @@ class EpisodeCreate(EpisodeBase):
 
 
 class EpisodeUpdate(EpisodeBase):
-    started_at: dt.datetime | None = None
+    started_at: DiaryTime | None = None
     muscle: Muscle | None = None
     severity: int | None = Field(default=None, ge=0, le=10)
 
@@ -54,6 +59,9 @@ class EpisodeUpdate(EpisodeBase):
 class EpisodePublic(EpisodeCreate):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
+    # what is stored is shown as it is (rows written before the bounds existed stay readable)
+    started_at: dt.datetime = Field(description="local time the cramp began")
+    _clean = field_validator("activity", "relief", "note")(lambda v: v)
     id: int
     source: Source = "manual"
 
@@ -63,7 +71,7 @@ class ExposureIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    day: dt.date
+    day: DiaryDay = Field(description="the day, from 1900-01-01 to today")
     exercise_minutes: float | None = Field(default=None, ge=0, le=1440)
     exercise_intensity: Intensity | None = None
     sleep_hours: float | None = Field(default=None, ge=0, le=24)
@@ -74,19 +82,20 @@ class ExposureIn(BaseModel):
     hand_use_hours: float | None = Field(
         default=None, ge=0, le=24, description="hours of typing, writing, gripping"
     )
-    medicines: list[str] = Field(default_factory=list, max_length=50)
+    medicines: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=50)
     menstrual_phase: CyclePhase | None = None
     pregnant: bool | None = None
     note: str | None = Field(default=None, max_length=2000)
 
     _blank = field_validator("note", mode="before")(_blank_to_none)
+    _clean = field_validator("note")(check_optional_text)
 
     @field_validator("medicines")
     @classmethod
     def _clean_medicines(cls, v: list[str]) -> list[str]:
         out: list[str] = []
         for name in v:
-            name = name.strip()
+            name = check_text(name.strip())
             if ";" in name:
                 raise ValueError(f"medicine name {name!r} must not contain ';'")
             if name and name not in out:
@@ -95,6 +104,8 @@ class ExposureIn(BaseModel):
 
 
 class ExposurePublic(ExposureIn):
+    day: dt.date  # as stored
+    _clean = field_validator("note")(lambda v: v)
     id: int
 
 

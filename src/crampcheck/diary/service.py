@@ -87,6 +87,16 @@ def issue_token(*, session: Session, name: str) -> str:
     return token
 
 
+def revoke_token(*, session: Session, token: str) -> bool:
+    """Make ``token`` stop working (signing out of the web diary); True if it was a live token."""
+    user = repo.user_by_token_hash(session, repo.hash_token(token))
+    if user is None:
+        return False
+    user.token_hash = None
+    session.flush()
+    return True
+
+
 def user_for_token(*, session: Session, token: str) -> User:
     user = repo.user_by_token_hash(session, repo.hash_token(token))
     if user is None:
@@ -227,6 +237,11 @@ def save_assessment(
         lang=record.lang,
         triage_level=record.triage_level,
     )
+
+
+def delete_assessment(*, session: Session, user_id: int, assessment_id: int) -> None:
+    if not repo.delete_assessment(session, user_id, assessment_id):
+        raise NotFoundError("assessment", assessment_id)
 
 
 def latest_assessment(*, session: Session, user_id: int) -> tuple[AssessmentSaved, Assessment] | None:

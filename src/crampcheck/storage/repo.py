@@ -198,6 +198,13 @@ def assessments(session: Session, user_id: int, *, limit: int = 50) -> Sequence[
     return session.scalars(q).all()
 
 
+def delete_assessment(session: Session, user_id: int, assessment_id: int) -> bool:
+    result = session.execute(
+        delete(AssessmentRecord).where(AssessmentRecord.id == assessment_id, AssessmentRecord.user_id == user_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def assessment(session: Session, user_id: int, assessment_id: int) -> AssessmentRecord | None:
     return session.scalar(
         select(AssessmentRecord).where(AssessmentRecord.id == assessment_id, AssessmentRecord.user_id == user_id)

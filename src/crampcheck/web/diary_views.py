@@ -23,12 +23,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from jinja2 import pass_context
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
+from crampcheck.api.guard import CSRF_COOKIE, CSRF_FIELD, csrf_input, csrf_valid
 from crampcheck.assess import Assessor
 from crampcheck.diary import service
+from crampcheck.diary.bounds import MAX_DB_INT, check_text
 from crampcheck.diary.errors import AuthError, ConflictError, NotFoundError
 from crampcheck.diary.schemas import EpisodeCreate, EpisodePublic, EpisodeUpdate, ExposureIn, ExposurePublic
 from crampcheck.diary.triggers import TriggerReport, analyse_tables
@@ -47,6 +51,7 @@ VERDICTS = ("possible_trigger", "weak_hint", "possibly_protective", "no_clear_ef
 RECENT = 10
 DAILY_SPAN_DAYS = 62  # longer diaries are charted per week
 YEARLY_SPAN_DAYS = 366  # and longer than a year, per month
+DECADES_SPAN_DAYS = 20 * 365  # and longer than twenty years, per year
 TEXT_MAX = 200
 NOTE_MAX = 2000
 FUTURE_SLACK = dt.timedelta(hours=14)  # the widest time-zone gap between a phone and the server
@@ -128,6 +133,7 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "per_day": _("per day"),
         "per_week": _("per week (from Monday)"),
         "per_month": _("per month"),
+        "per_year": _("per year"),
         "by_hour": _("Cramps by hour of day"),
         "hour": _("Hour"),
         "by_muscle": _("Cramps by muscle"),
@@ -177,10 +183,16 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "signin_wrong": _("This token is not known. Check it, or ask for a new one."),
         "signin_link": _("Sign in with your diary token"),
         "signout_button": _("Sign out of the diary"),
+        "signout_hint": _("Signing out ends your token everywhere; to sign in again you need a new one."),
         "storage_error": _("The diary could not be opened. Please try again later."),
         "not_found_episode": _("This cramp is not in your diary (it may have been deleted)."),
         "conflict": _("The same day was saved at the same moment elsewhere. Please save it again."),
         "back_to_diary": _("Back to my diary"),
+        "csrf_title": _("This form could not be accepted"),
+        "csrf_text": _(
+            "It was not sent from this diary's own page, or the page was open too long. Go back to the diary, "
+            "reload it and send the form again."
+        ),
         # field messages
         "err_when": _("Enter the date and time the cramp began, for example 2024-05-01 03:10."),
         "err_when_future": _("That time is in the future. Enter when the cramp began."),
@@ -192,6 +204,7 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "err_number": _("Enter a number from {low} to {high}, or leave it empty."),
         "err_too_long": _("This is too long; shorten it to {n} characters."),
         "err_choice": _("Choose one of the options."),
+        "err_control": _("This contains an invisible control character; remove it or type the text again."),
         "err_medicine": _("Too many medicines; list at most 50."),
         "err_state": _("The results could not be saved: the form was incomplete. Please start again."),
         # muscles and sides
@@ -226,6 +239,8 @@ templates.env.filters["diary_side"] = lambda v, d: _pair(v, d, "s_")
 templates.env.filters["diary_intensity"] = lambda v, d: _pair(v, d, "int_")
 templates.env.filters["diary_phase"] = lambda v, d: _pair(v, d, "phase_")
 templates.env.filters["diary_pair"] = lambda v: (v, v)
+# {{ csrf_field() }} in a form posting to the diary: the hidden CSRF token of this browser session
+templates.env.globals["csrf_field"] = pass_context(lambda ctx: csrf_input(ctx["request"]))
 
 
 def _request_lang(request: Request) -> str:
@@ -242,6 +257,25 @@ def _message_page(request: Request, lang: str, status: int, title: str, text: st
     return _diary_page(request, "diary_message.html", lang, status=status, title=title, text=text)
 
 
+class CsrfError(Exception):
+    """A diary form arrived without this browser session's CSRF token."""
+
+    def __init__(self, path: str, lang: str) -> None:
+        super().__init__(path)
+        self.lang = lang
+
+
+async def require_csrf(request: Request) -> None:
+    """Every state-changing diary form must carry the session's CSRF token (crampcheck.api.guard)."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    form = await request.form()
+    token = form.get(CSRF_FIELD)
+    if not csrf_valid(request, token if isinstance(token, str) else None):
+        lang = form.get("lang")
+        raise CsrfError(request.url.path, _lang(lang if isinstance(lang, str) else None, request))
+
+
 class DiaryPageRoute(APIRoute):
     """Turns the diary's domain errors into plain pages (never a traceback or a bare 500)."""
 
@@ -251,6 +285,11 @@ class DiaryPageRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 return await handler(request)
+            except CsrfError as exc:
+                lg = exc.lang
+                d = diary_texts(lg)
+                log.warning("diary form without a valid CSRF token: %s", request.url.path)
+                return _message_page(request, lg, 403, d["csrf_title"], d["csrf_text"])
             except AuthError:
                 lg = _request_lang(request)
                 d = diary_texts(lg)
@@ -274,7 +313,7 @@ class DiaryPageRoute(APIRoute):
                 lg = _request_lang(request)
                 d = diary_texts(lg)
                 return _message_page(request, lg, 409, d["conflict"], d["back_to_diary"])
-            except CrampcheckError as exc:  # the database cannot be opened, a rule of the service, ...
+            except (CrampcheckError, OperationalError) as exc:  # the database cannot be opened, is locked, full
                 log.warning("diary page %s: %s", request.url.path, exc)
                 lg = _request_lang(request)
                 d = diary_texts(lg)
@@ -283,7 +322,9 @@ class DiaryPageRoute(APIRoute):
         return route
 
 
-router = APIRouter(prefix="/diary", include_in_schema=False, route_class=DiaryPageRoute)
+router = APIRouter(
+    prefix="/diary", include_in_schema=False, route_class=DiaryPageRoute, dependencies=[Depends(require_csrf)]
+)
 SessionDep = Annotated[Session, Depends(get_session)]
 UserDep = Annotated[int, Depends(current_user)]
 
@@ -299,7 +340,7 @@ FormDep = Annotated[dict[str, str], Depends(form_fields)]
 
 def _id(raw: str) -> int:
     """An episode id from the address; anything else is simply "not found"."""
-    if not raw.isdigit() or len(raw) > 12:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12 or int(raw) > MAX_DB_INT:
         raise NotFoundError("episode", raw[:20])
     return int(raw)
 
@@ -331,6 +372,10 @@ def _text(raw: str, limit: int, field: str, errors: dict[str, str], d: Mapping[s
     text = raw.strip()
     if len(text) > limit:
         errors[field] = d["err_too_long"].format(n=limit)
+    try:
+        check_text(text)
+    except ValueError:
+        errors[field] = d["err_control"]
     return text or None
 
 
@@ -513,7 +558,14 @@ def chart_view(
     if episodes:
         days = [e.started_at.date() for e in episodes]
         span = (max(days) - min(days)).days
-        if span > YEARLY_SPAN_DAYS:  # per month
+        if span > DECADES_SPAN_DAYS:  # per year
+            unit = d["per_year"]
+            years: dict[int, int] = {}
+            for day in days:
+                years[day.year] = years.get(day.year, 0) + 1
+            for y in range(min(days).year, max(days).year + 1):
+                over.append({"label": f"{y:04d}", "count": years.get(y, 0)})
+        elif span > YEARLY_SPAN_DAYS:  # per month
             unit = d["per_month"]
             months: dict[str, int] = {}
             for day in days:
@@ -821,8 +873,15 @@ def signin(request: Request, session: SessionDep, form: FormDep) -> Response:
 
 
 @router.post("/signout", response_class=HTMLResponse)
-def signout(request: Request, form: FormDep) -> Response:
+def signout(request: Request, session: SessionDep, form: FormDep) -> Response:
+    """Forget the sign-in cookie and revoke its token: a copy of the cookie left anywhere no longer opens the
+    diary (a new token is issued with ``crampcheck diary token NAME``)."""
     lg = _lang(form.get("lang"), request)
+    token = request.cookies.get(TOKEN_COOKIE, "")
+    if token and len(token) <= 200:
+        service.revoke_token(session=session, token=token)
+        session.commit()
     response = RedirectResponse(f"/?lang={lg}", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE, path="/")
+    response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(CSRF_COOKIE, path="/", httponly=True, samesite="strict")
     return response
