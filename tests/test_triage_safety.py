@@ -312,3 +312,22 @@ def test_when_none_of_the_causes_fits_the_result_says_so_first() -> None:
     assert odd.none_of_the_above >= 0.3 and odd.none_fits_well
     typical = _assess(67, ["site_calf", "at_night_in_bed", "sudden_painful_hardening", "relieved_by_stretching"])
     assert typical.none_of_the_above < 0.3 and not typical.none_fits_well
+
+
+def test_ordinary_feverish_aches_are_self_care_but_not_in_a_baby() -> None:
+    flu = ["fever", "site_calf", "both_sides", "fatigue_tiredness", "recent_onset", "dizziness_headache_nausea"]
+    no = [
+        "stiff_neck",
+        "confusion",
+        "seizure_or_collapse",
+        "breathing_difficulty",
+        "severe_muscle_pain_tenderness",
+        "muscle_weakness",
+        "vomiting_diarrhea",
+        "getting_worse",
+    ]
+    adult = _assess(28, flu, no)
+    assert adult.conditions[0].id == "febrile_illness" and adult.triage.level == "self_care"
+    # the same in a small child, or in an adult whose fever is getting worse, is not
+    assert RANK[_assess(2, flu, no).triage.level] >= RANK["doctor"]
+    assert RANK[_assess(28, [*flu, "getting_worse"], no[:-1]).triage.level] >= RANK["doctor"]
