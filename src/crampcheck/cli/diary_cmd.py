@@ -207,10 +207,25 @@ def list_(
             _(e.side) if e.side else "",
             str(e.severity),
             "" if e.duration_s is None else str(e.duration_s),
-            e.activity or "",
-            e.relief or "",
+            _shown(e.activity),
+            _shown(e.relief),
         )
     out_console().print(table)
+
+
+def _shown(text: str | None) -> str:
+    """Stored text for the terminal: control characters (escape sequences) dropped, rich markup escaped."""
+    from rich.markup import escape
+
+    from crampcheck.diary.bounds import CONTROL
+
+    return escape(CONTROL.sub("", text or ""))
+
+
+def _regular_file(path: Path, _: Translate) -> None:
+    """Refuse a folder, a device (/dev/zero) or a pipe as an input file: reading it would fail or never end."""
+    if path.exists() and not path.is_file():
+        raise failure(_("{path}: not a regular file (a folder or a device)").format(path=path), _)
 
 
 @diary_app.command(help=N_("Change fields of a recorded cramp."))
@@ -341,6 +356,7 @@ def import_(
     from crampcheck.diary import csvio
 
     _ = _tr(ctx, lang)
+    _regular_file(path, _)
     with _session(ctx) as (session, uid):
         result = csvio.import_csv(session=session, user_id=uid, source=path)
     out_console().print(
@@ -499,6 +515,7 @@ def save_assessment(
     from crampcheck.schema import Assessment
 
     _ = _tr(ctx, lang)
+    _regular_file(path, _)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -49,6 +49,8 @@ def _lang(lang: str | None) -> str:
 
 # --- assess -------------------------------------------------------------------------------------------
 def _read_answers_file(path: Path) -> dict[str, Any]:
+    if path.exists() and not path.is_file():  # a folder, /dev/zero, a pipe: never read without end
+        raise AnswersFileError(N_("{path}: not a regular file (a folder or a device)"), path=path)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -64,6 +66,10 @@ def _read_answers_file(path: Path) -> dict[str, Any]:
             line=e.lineno,
             column=e.colno,
             reason=e.msg,
+        ) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or a number of thousands of digits
+        raise AnswersFileError(
+            N_("{path}: the JSON is nested too deeply or holds a number too long"), path=path
         ) from None
     if not isinstance(data, dict):
         raise AnswersFileError(N_("{path}: expected a JSON object with 'age', 'sex' and 'answers'"), path=path)
@@ -413,3 +419,32 @@ def main() -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except (OSError, RecursionError, ValueError, ImportError) as e:
+        # the last net under every command: a folder given as a file, a missing output folder, a full disk, a
+        # read-only folder, a database URL of an unsupported kind, input nested too deeply: a message, no traceback
+        sys.exit(_report_unexpected(e))
+    except Exception as e:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(e, SQLAlchemyError):
+            raise
+        sys.exit(_report_unexpected(e))
+
+
+def _report_unexpected(e: BaseException) -> int:
+    _ = translator(default_lang())
+    if isinstance(e, OSError) and e.filename:
+        msg = _("{path}: {reason}").format(path=e.filename, reason=e.strerror or str(e))
+    elif isinstance(e, OSError):
+        msg = _("the file system refused: {reason}").format(reason=e.strerror or str(e))
+    elif isinstance(e, RecursionError):
+        msg = _("the input is nested too deeply to read")
+    elif isinstance(e, ImportError):
+        msg = _("this needs a component that is not installed: {reason}").format(reason=e)
+    elif type(e).__module__.startswith("sqlalchemy"):
+        orig = getattr(e, "orig", None) or e
+        msg = _("the diary's database could not be used: {reason}").format(reason=str(orig).splitlines()[0])
+    else:
+        msg = str(e).split("; use sys.set_int_max_str_digits")[0]
+    print_error(msg, _)
+    return 2

@@ -22,7 +22,7 @@ MIN_DAY = dt.date(1900, 1, 1)
 MIN_TIME = dt.datetime(1900, 1, 1)
 FUTURE_SLACK = dt.timedelta(hours=14)
 MAX_DB_INT = 2**31 - 1
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def latest_time() -> dt.datetime:
@@ -51,7 +51,7 @@ def check_day(v: dt.date) -> dt.date:
 
 
 def check_text(v: str) -> str:
-    m = _CONTROL.search(v)
+    m = CONTROL.search(v)
     if m:
         raise ValueError(f"the text contains a control character (U+{ord(m.group()):04X}); remove it")
     return v

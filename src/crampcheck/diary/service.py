@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crampcheck.diary.bounds import CONTROL
 from crampcheck.diary.errors import AuthError, ConflictError, FieldError, NotFoundError
 from crampcheck.diary.schemas import (
     AssessmentSaved,
@@ -70,9 +71,14 @@ def first_error(exc: ValidationError) -> FieldError:
 
 
 def ensure_user(*, session: Session, name: str) -> User:
-    """The user called ``name``, created (without a token) if new."""
+    """The user called ``name``, created (without a token) if new; a name is 1 to 64 characters, without
+    control characters or surrounding spaces."""
     user = repo.user_by_name(session, name)
-    return user if user is not None else repo.add_user(session, name)
+    if user is not None:
+        return user
+    if not name or name != name.strip() or len(name) > 64 or CONTROL.search(name):
+        raise FieldError("name", "a user name is 1 to 64 characters, without control characters or outer spaces")
+    return repo.add_user(session, name)
 
 
 def issue_token(*, session: Session, name: str) -> str:
