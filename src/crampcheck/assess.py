@@ -25,7 +25,7 @@ from crampcheck.engine.posterior import (
 from crampcheck.errors import N_, InputError, UnknownIdError
 from crampcheck.i18n import translator
 from crampcheck.interview.confirm import confirm_id, to_confirm
-from crampcheck.interview.select import CONFIRM, DANGER_GROUP, MAX_TURNS, Choice, QuestionSpec, Selector
+from crampcheck.interview.select import CONFIRM, DANGER_GROUP, MAX_TURNS, Choice, QuestionSpec, Selector, Stakes
 from crampcheck.kb.load import load_kb
 from crampcheck.kb.schema import Advice, KnowledgeBase
 from crampcheck.schema import (
@@ -43,7 +43,7 @@ from crampcheck.schema import (
     TriageReason,
     percent,
 )
-from crampcheck.triage import ConditionLevels, TriageResult
+from crampcheck.triage import OTHER_DANGEROUS_THRESHOLD, PROBABLY_NEEDS_DOCTOR, RANK, ConditionLevels, TriageResult
 from crampcheck.triage import Triage as TriageRules
 
 SHOW_CONDITIONS = 8
@@ -128,7 +128,13 @@ class Assessor:
             q = self.selector.questions[confirm_id(conf.finding)]
             choice = Choice(q, False, "confirming an implausible answer that decides the level", {})
         else:
-            choice = self.selector.choose(post, ctx, answers, asked_set, age, sex, tri.level, top, turns)
+            stakes = Stakes(
+                doctor=np.array(self.rules.needs_doctor(self.net.conditions, answers, age, levels), dtype=bool),
+                urgent=np.array([RANK[levels[c][0]] >= RANK["urgent"] for c in self.net.conditions], dtype=bool),
+                probable=PROBABLY_NEEDS_DOCTOR,
+                other=OTHER_DANGEROUS_THRESHOLD,
+            )
+            choice = self.selector.choose(post, ctx, answers, asked_set, age, sex, tri.level, top, turns, stakes)
         return Step(post, ranked, tri, choice, levels)
 
     def _triage(
@@ -150,7 +156,7 @@ class Assessor:
         lang = req.lang
         answers = answers_map(req.answers, kb, req.sex)
         for q in req.asked:
-            if q not in self.selector.questions:
+            if not self.selector.known(q):
                 raise UnknownIdError("question", q, self.selector.questions, where="asked")
         latest = {a.finding: a.source for a in req.answers}
         own = {f for f, src in latest.items() if src != "question"}
@@ -303,7 +309,7 @@ class Assessor:
         key = (qid, lang)
         q = self._questions.get(key)
         if q is None:
-            q = self._questions[key] = self._question_model(self.selector.questions[qid], lang)
+            q = self._questions[key] = self._question_model(self.selector.spec(qid), lang)
         return q
 
     def _advice_list(
@@ -323,10 +329,10 @@ class Assessor:
 
     def _question_model(self, q: QuestionSpec, lang: str) -> Question:
         kb = self.kb
-        base = self.selector.followup_of.get(q.id, q.id)  # a follow-up checklist shows its group's options
+        base = self.selector.followup_of.get(q.home, q.home)  # a follow-up checklist shows its group's options
         if q.kind == "multiple":
             g = kb.groups[base]
-            text = g.text.get(lang) if base == q.id else _FOLLOW_UP_TEXT[lang]
+            text = g.text.get(lang) if base == q.home else _FOLLOW_UP_TEXT[lang]
         elif q.kind == CONFIRM:
             said = kb.findings[q.findings[0]].label.get(lang)
             text = translator(lang)("You said yes to: “{finding}”. Is that right, now?").format(finding=said)

@@ -23,7 +23,7 @@ def hidden(html: str) -> list[tuple[str, str]]:
 
 
 def q_of(html: str) -> str | None:
-    m = re.search(r'name="q" value="([a-z_0-9:]+)"', html)
+    m = re.search(r'name="q" value="([a-z_0-9:+]+)"', html)
     return m.group(1) if m else None
 
 
@@ -156,7 +156,7 @@ def test_calf_then_lockjaw_and_wound_is_an_emergency_that_lists_tetanus(client: 
             html = post(client, html, action="yes")  # the jaw really is stiff
         elif q == "danger":
             html = post(client, html, action="answer", tick=["jaw_stiffness_trismus"])
-        elif q == "exposure":
+        elif q is not None and q.split("+")[0] == "exposure" and "recent_wound" in shown_options(html):
             html = post(client, html, action="answer", tick=["recent_wound"])
         else:
             html = post(client, html, action="none" if 'id="none"' in html else "no")

@@ -82,7 +82,8 @@ def _document_ids(schemas: dict[str, Any]) -> None:
         answer["finding"]["enum"] = sorted(a.kb.findings)
     req = schemas.get("AssessRequest")
     if req is not None:
-        req["properties"]["asked"]["items"]["enum"] = sorted(a.selector.questions)
+        # a checklist may be shown cut to some of its options: "<checklist>+<option>+<option>"
+        req["properties"]["asked"]["items"]["pattern"] = a.selector.id_pattern()
         req["properties"]["asked"]["uniqueItems"] = False
         # 'pregnant' cannot be 'present' when sex is 'male'
         req["not"] = {

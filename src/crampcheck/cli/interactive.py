@@ -127,7 +127,7 @@ def run_interview(
         qm = a.question_model(q.id, lang)
         console.rule(_("Question") + f" {len(asked) + 1}")
         console.print(f"[bold]{qm.text}[/bold]")
-        spec = a.selector.questions[q.id]
+        spec = a.selector.spec(q.id)
         shown = spec.asks(answers)  # what is already answered (typed or earlier) is not asked again
         response: Response
         if qm.kind != "multiple":  # a yes/no question, or a confirmation of one answer
@@ -164,7 +164,7 @@ def run_interview(
             numbers = {k: o.finding for k, o in enumerate(qm.options, 1) if o.finding in shown}
             for k in numbers:
                 console.print(f"  [{k}] {qm.options[k - 1].label}")
-            console.print(f"  [0] {a.kb.groups[a.selector.followup_of.get(q.id, q.id)].none.get(lang)}")
+            console.print(f"  [0] {a.kb.groups[a.selector.followup_of.get(q.home, q.home)].none.get(lang)}")
             raw = _ask(
                 console,
                 _(

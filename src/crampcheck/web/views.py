@@ -138,7 +138,7 @@ def begin(
 
 def _answer(a: Assessor, st: InterviewState, qid: str, response: Response) -> None:
     """Record the answer to question ``qid`` with the meaning the core gives it (a re-answer replaces the last)."""
-    spec = a.selector.questions[qid]
+    spec = a.selector.spec(qid)
     if qid in st.asked:
         st.drop(qid, list(spec.findings))
     st.apply(qid, policy_for(a.kb, a.selector).meaning(spec, response, st.answer_map(), st.age))
@@ -202,11 +202,14 @@ def interview(
     lg = _lang(lang, request)
     try:
         st = InterviewState.from_form(lg, age, sex, a_ or [], asked or [])
-        if q and q not in a.selector.questions:
+        if q and not a.selector.known(q):
             raise StateError("q")
     except StateError:
         return _start_page(request, a, lg, [page_texts(lg)["err_state"]], status=400)
     findings_of = {qid: list(spec.findings) for qid, spec in a.selector.questions.items()}
+    for shown_id in [*st.asked, q]:  # checklists shown cut to some of their options
+        if shown_id and shown_id not in findings_of and a.selector.known(shown_id):
+            findings_of[shown_id] = list(a.selector.spec(shown_id).findings)
     if view == "understood":
         # the "what I understood" step: each finding's yes / no / maybe as the person left it
         try:
@@ -236,7 +239,7 @@ def interview(
     if action.startswith("change:"):
         target = action[7:]
         prefill = st.rewind_to(target, findings_of)
-        if target in a.selector.questions:
+        if a.selector.known(target):
             return _advance(request, a, st, ask=target, prefill=prefill)
         return _advance(request, a, st)
     if action == "finish":
@@ -316,7 +319,7 @@ def _advance(
     # only what the question asks (never a finding already answered, unless it is a confirmation); what is
     # already known is listed above the boxes, and a confirmation shows the current "yes" answers ticked
     answers = st.answer_map()
-    shown = a.selector.questions[question.id].asks(answers)
+    shown = a.selector.spec(question.id).asks(answers)
     states = {x.finding: x.state for x in st.answers}
     known = [
         (o.label, states[o.finding]) for o in question.options if o.finding in states and o.finding not in shown
