@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, AssessRequest
 
 _ID = re.compile(r"^[a-z0-9_]{1,80}$")
-_QID = re.compile(r"^(confirm:)?[a-z0-9_]{1,80}(\+[a-z0-9_]{1,80}){0,40}$")  # a question id; "confirm:<finding>" asks an answer again, "<checklist>+<option>..." a checklist cut to those options
+_QID = re.compile(
+    r"^(confirm:)?[a-z0-9_]{1,80}(\+[a-z0-9_]{1,80}){0,40}$"
+)  # a question id; "confirm:<finding>" asks an answer again, "<checklist>+<option>..." a checklist cut to those options
 STATES = ("present", "absent", "unknown")
 SOURCES = ("initial", "question", "text", "facts", "correction")
 STATE_VALUE: dict[str, bool | None] = {"present": True, "absent": False, "unknown": None}
