@@ -7,6 +7,7 @@ reaches a user.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -159,7 +160,12 @@ def assess_cmd(
     if json_out:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        render(console, result, saved_to=out)
+        rerun = ["crampcheck", "assess"]
+        if answers is not None:
+            rerun += ["--answers", str(answers)]
+        if lang is not None:
+            rerun += ["--lang", language]
+        render(console, result, saved_to=out, rerun=shlex.join([*rerun, "--out", "result.json"]))
 
 
 # --- explain ------------------------------------------------------------------------------------------

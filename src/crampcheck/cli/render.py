@@ -27,8 +27,9 @@ def bar(p: float, width: int = 20) -> str:
     return "█" * full + "░" * (width - full)
 
 
-def render(console: Console, a: Assessment, saved_to: Path | None = None) -> None:
-    """Print the assessment; ``saved_to`` is where its JSON was written (``assess --out``), if it was."""
+def render(console: Console, a: Assessment, saved_to: Path | None = None, rerun: str | None = None) -> None:
+    """Print the assessment; ``saved_to`` is where its JSON was written (``assess --out``), if it was, and
+    ``rerun`` the command that gives the same result again into a file (``... --out result.json``)."""
     _ = translator(a.lang)
     tri = a.triage
     names = {c.id: f"{c.name} ({percent(c.probability)})" for c in a.conditions}
@@ -105,10 +106,12 @@ def render(console: Console, a: Assessment, saved_to: Path | None = None) -> Non
             console.print(Text(f"[{k}] {citation}", style="dim"))
     console.print(Panel(Text(a.disclaimer), style="dim"))
     console.print(Text(_("Knowledge base version") + f": {a.kb_version}", style="dim"))
-    render_summary(console, a, saved_to)
+    render_summary(console, a, saved_to, rerun)
 
 
-def render_summary(console: Console, a: Assessment, saved_to: Path | None = None) -> None:
+def render_summary(
+    console: Console, a: Assessment, saved_to: Path | None = None, rerun: str | None = None
+) -> None:
     """The level and the next step once more, last, where the eye is when the output ends; then how to put the
     result into the diary's report for a doctor."""
     _ = translator(a.lang)
@@ -118,11 +121,10 @@ def render_summary(console: Console, a: Assessment, saved_to: Path | None = None
     console.print(Panel(text, style=LEVEL_STYLE.get(tri.level, ""), title=_("In short")))
     if saved_to is not None:
         hint = _("Saved to {path}. To put it in the report for your doctor:").format(path=saved_to)
-        command = f"crampcheck diary save-assessment {saved_to}"
+        commands = [f"crampcheck diary save-assessment {saved_to}"]
     else:
-        hint = _("To put this result in the report for your doctor, run again with {option}, then:").format(
-            option="--out result.json"
-        )
-        command = "crampcheck diary save-assessment result.json"
+        hint = _("To put this result in the report for your doctor, save it to a file and then into the diary:")
+        commands = [rerun or "crampcheck assess --out result.json", "crampcheck diary save-assessment result.json"]
     console.print(Text(hint))
-    console.print(Text("  " + command, style="bold"), soft_wrap=True)  # a command is never broken across lines
+    for command in commands:
+        console.print(Text("  " + command, style="bold"), soft_wrap=True)  # a command is never broken
