@@ -359,7 +359,7 @@ def import_(
     _regular_file(path, _)
     size = path.stat().st_size if path.is_file() else None
     with (
-        progress_bar(_("Importing {path}").format(path=path.name), total=size) as step,
+        progress_bar(_("Importing {path}").format(path=path.name), total=size, in_bytes=True) as step,
         _session(ctx) as (session, uid),
     ):
         result = csvio.import_csv(session=session, user_id=uid, source=path, progress=step.to)

@@ -19,7 +19,15 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -55,13 +63,15 @@ class Step:
 
 
 @contextmanager
-def progress_bar(description: str, total: float | None) -> Iterator[Step]:
-    """A progress bar on a terminal (removed when done), nothing when standard error is not a terminal."""
+def progress_bar(description: str, total: float | None, in_bytes: bool = False) -> Iterator[Step]:
+    """A progress bar on a terminal (removed when done), nothing when standard error is not a terminal.
+
+    It counts items ("7/12"), or with ``in_bytes`` the share of a file read ("40%")."""
     console = progress_console()
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn() if total is not None and total < 10**6 else TextColumn("{task.percentage:>3.0f}%"),
+        TaskProgressColumn() if in_bytes else MofNCompleteColumn(),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
