@@ -220,19 +220,22 @@ def weekly_rate(episodes: pd.DataFrame, exposures: pd.DataFrame, now: dt.datetim
     }
 
 
+def duration_text(seconds: float | None, lang: str) -> str:
+    """A duration as people say it: "90 s", "6 min" (from 2 minutes on); empty when unknown."""
+    t = TEXTS[lang]
+    if seconds is None or pd.isna(seconds):
+        return ""
+    if seconds >= 120:
+        return t["minutes"].format(m=f"{seconds / 60:.0f}")
+    return t["seconds"].format(s=f"{seconds:.0f}")
+
+
 def episode_rows(episodes: pd.DataFrame, lang: str) -> list[dict[str, str]]:
     """The most recent episodes, newest first, as the report's table shows them."""
-    t = TEXTS[lang]
     rows = []
     recent = episodes.assign(_t=pd.to_datetime(episodes["started_at"])).sort_values("_t", ascending=False)
     for r in recent.head(MAX_EPISODE_ROWS).to_dict("records"):
-        duration = r.get("duration_s")
-        if duration is None or pd.isna(duration):
-            shown = ""
-        elif duration >= 120:
-            shown = t["minutes"].format(m=f"{duration / 60:.0f}")
-        else:
-            shown = t["seconds"].format(s=f"{duration:.0f}")
+        shown = duration_text(r.get("duration_s"), lang)
         side = r.get("side")
         rows.append(
             {
@@ -320,6 +323,7 @@ def render_html(data: dict[str, Any]) -> str:
         advice=[x for x in a.advice if x.kind in ("see", "now", "prevent")][:8] if a else [],
         sex_label=t[a.sex] if a else "",
         muscles=[(names.get(k, k), v) for k, v in data["summary"].by_muscle.items()],
+        mean_duration=duration_text(data["summary"].mean_duration_s, lang),
     )
 
 
