@@ -21,7 +21,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from crampcheck.cli.output import FoldTable, failure, out_console
+from crampcheck.cli.output import FoldTable, check_target, failure, out_console, progress_bar, write_file
 from crampcheck.diary.bounds import MAX_DB_INT
 from crampcheck.errors import N_, CrampcheckError
 from crampcheck.i18n import LANGS, default_lang, translator
@@ -357,8 +357,13 @@ def import_(
 
     _ = _tr(ctx, lang)
     _regular_file(path, _)
-    with _session(ctx) as (session, uid):
-        result = csvio.import_csv(session=session, user_id=uid, source=path)
+    size = path.stat().st_size if path.is_file() else None
+    with (
+        progress_bar(_("Importing {path}").format(path=path.name), total=size, in_bytes=True) as step,
+        _session(ctx) as (session, uid),
+    ):
+        result = csvio.import_csv(session=session, user_id=uid, source=path, progress=step.to)
+        step.say(_("Saving"))
     out_console().print(
         _("imported {rows} {kind} from {path}").format(
             rows=result.rows, kind=_(_KIND_WORD[result.kind]), path=path
@@ -468,13 +473,22 @@ def report(
     lang = ctx.ensure_object(_Ctx).lang
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         raise failure(_("{path}: the report file must end in .pdf or .html").format(path=out), _)
-    with _session(ctx) as (session, uid):
-        data = report_mod.gather(session=session, user_id=uid, lang=lang)
+    pdf = out.suffix.lower() == ".pdf"
     try:
-        if out.suffix.lower() == ".pdf":
-            out.write_bytes(report_mod.render_pdf(data))
-        else:
-            out.write_text(report_mod.render_html(data), encoding="utf-8")
+        check_target(out)  # a missing folder is said before the work, not as a traceback after it
+        with progress_bar(_("Reading the diary"), total=3 if pdf else 2) as step:
+            with _session(ctx) as (session, uid):
+                data = report_mod.gather(session=session, user_id=uid, lang=lang)
+            step.advance()
+            step.say(_("Writing the report"))
+            html = report_mod.render_html(data)
+            step.advance()
+            if pdf:
+                step.say(_("Making the PDF"))
+                write_file(out, report_mod.html_to_pdf(html))
+                step.advance()
+            else:
+                write_file(out, html.encode("utf-8"))
     except CrampcheckError as exc:
         raise failure(exc, _) from None
     out_console().print(_("wrote {path}").format(path=out))

@@ -198,18 +198,24 @@ def detect_kind(header: list[str], where: str) -> Kind:
 
 
 def import_csv(
-    *, session: Session, user_id: int, source: str | Path | TextIO, name: str | None = None
+    *,
+    session: Session,
+    user_id: int,
+    source: str | Path | TextIO,
+    name: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import an episodes or exposures CSV for ``user_id`` inside the caller's transaction.
 
     Raises :class:`CsvImportError` (with line numbers) before the caller commits; the caller's
-    rollback then leaves the diary exactly as it was.
+    rollback then leaves the diary exactly as it was. ``progress``, for a file, is told now and then how many
+    bytes of it have been read.
     """
     if isinstance(source, (str, Path)):
         where = name or str(source)
         try:
             with open(source, newline="", encoding="utf-8-sig") as fh:
-                return _import(session, user_id, fh, where)
+                return _import(session, user_id, fh if progress is None else _reporting(fh, progress), where)
         except FileNotFoundError:
             raise CsvImportError(where, [(0, "file not found")]) from None
         except UnicodeDecodeError as exc:
@@ -217,7 +223,16 @@ def import_csv(
     return _import(session, user_id, source, name or "<csv>")
 
 
-def _import(session: Session, user_id: int, fh: TextIO, where: str) -> ImportResult:
+def _reporting(fh: TextIO, progress: Callable[[int], None], every: int = 2048) -> Iterator[str]:
+    """The lines of ``fh``, telling ``progress`` the bytes read so far every ``every`` lines and at the end."""
+    for k, line in enumerate(fh, 1):
+        if k % every == 0:
+            progress(fh.buffer.tell())
+        yield line
+    progress(fh.buffer.tell())
+
+
+def _import(session: Session, user_id: int, fh: Iterable[str], where: str) -> ImportResult:
     reader = csv.reader(fh, strict=True)  # a stray quote is an error, never rows swallowed into one cell
     try:
         header = [h.strip() for h in next(reader)]
