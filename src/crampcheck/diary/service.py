@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crampcheck.diary.bounds import CONTROL
 from crampcheck.diary.errors import AuthError, ConflictError, FieldError, NotFoundError
+from crampcheck.diary.fields import EPISODE_COLUMNS, EXPOSURE_COLUMNS, EXPOSURE_FIELDS
 from crampcheck.diary.schemas import (
     AssessmentSaved,
     EpisodeCreate,
@@ -31,33 +32,6 @@ from crampcheck.diary.triggers import TriggerReport, analyse_tables
 from crampcheck.schema import Assessment
 from crampcheck.storage import repo
 from crampcheck.storage.models import AssessmentRecord, Episode, Exposure, User
-
-EPISODE_COLUMNS = [
-    "started_at",
-    "duration_s",
-    "muscle",
-    "side",
-    "severity",
-    "activity",
-    "relief",
-    "note",
-    "source",
-]
-EXPOSURE_COLUMNS = [
-    "day",
-    "exercise_minutes",
-    "exercise_intensity",
-    "sleep_hours",
-    "fluids_l",
-    "alcohol_units",
-    "caffeine_mg",
-    "cold",
-    "hand_use_hours",
-    "medicines",
-    "menstrual_phase",
-    "pregnant",
-    "note",
-]
 
 
 def first_error(exc: ValidationError) -> FieldError:
@@ -171,15 +145,20 @@ def delete_episode(*, session: Session, user_id: int, episode_id: int) -> None:
 # exposures --------------------------------------------------------------------------------------
 
 
+LIST_FIELDS = tuple(f.name for f in EXPOSURE_FIELDS if f.type == "list")  # stored as the items joined by ';'
+
+
 def _exposure_public(row: Exposure) -> ExposurePublic:
     data = {c: getattr(row, c) for c in EXPOSURE_COLUMNS}
-    data["medicines"] = [m for m in (row.medicines or "").split(";") if m]
+    for name in LIST_FIELDS:
+        data[name] = [m for m in (data[name] or "").split(";") if m]
     return ExposurePublic(id=row.id, **data)
 
 
 def exposure_row_values(exposure: ExposureIn) -> dict[str, Any]:
     data = exposure.model_dump()
-    data["medicines"] = ";".join(exposure.medicines) or None
+    for name in LIST_FIELDS:
+        data[name] = ";".join(data[name]) or None
     return data
 
 

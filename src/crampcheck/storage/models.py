@@ -21,10 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-MUSCLES = ("hand", "forearm", "calf", "foot", "thigh", "trunk", "jaw_face", "other")
-SIDES = ("left", "right", "both")
-INTENSITIES = ("none", "light", "moderate", "hard")
-CYCLE_PHASES = ("menstruation", "follicular", "ovulation", "luteal")
+# The allowed values, bounds and words of every diary column are defined once, in crampcheck/diary/fields.yaml;
+# these models only say how each is stored.
 
 
 class Base(DeclarativeBase):
