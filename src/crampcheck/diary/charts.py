@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from crampcheck.diary.fields import EPISODE  # noqa: E402
 from crampcheck.diary.triggers import TriggerReport  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei")
@@ -47,16 +48,6 @@ LABELS = {
         "or": "比值比（对数刻度；1 的右侧 = 抽筋更多）",
         "empty": "暂无数据",
     },
-}
-MUSCLE_ZH = {
-    "hand": "手",
-    "forearm": "前臂",
-    "calf": "小腿",
-    "foot": "足",
-    "thigh": "大腿",
-    "trunk": "躯干",
-    "jaw_face": "下颌/面部",
-    "other": "其他",
 }
 
 
@@ -127,7 +118,7 @@ def by_muscle(episodes: pd.DataFrame, lang: str = "en") -> Figure:
     if not len(episodes):
         return _empty(fig, t["by_muscle"], lang)
     counts = episodes["muscle"].value_counts().sort_values()
-    names = [MUSCLE_ZH.get(m, m) if lang == "zh" else m for m in counts.index]
+    names = [EPISODE["muscle"].word(str(m), lang) for m in counts.index]
     ax = fig.add_subplot()
     ax.barh(names, counts.to_numpy(), color="#a85a3b")
     ax.set_xlabel(t["count"])

@@ -1,5 +1,6 @@
 """FHIR R4 (R4B) export: a ``collection`` Bundle with the latest assessment as a
-QuestionnaireResponse (the answers) and a RiskAssessment (the ranked causes, ICD-10 coded),
+QuestionnaireResponse (the answers) and a RiskAssessment (the ranked causes, ICD-10 coded), both read from the
+stored assessment record,
 each cramp episode as an Observation (SNOMED CT 55300003 "Cramp", ICD-10 R25.2, body site,
 laterality and 0-10 severity), and each recorded day as an Observation with one component per
 recorded exposure field (coded ``urn:crampcheck`` + the field's name; numbers with their UCUM unit).
@@ -37,8 +38,8 @@ from sqlalchemy.orm import Session
 
 from crampcheck.diary import service
 from crampcheck.diary.fields import EPISODE, EXPOSURE_FIELDS, DiaryField
+from crampcheck.diary.records import StoredAssessment
 from crampcheck.diary.schemas import EpisodeCreate, EpisodePublic, ExposureIn, ExposurePublic
-from crampcheck.schema import Assessment
 
 SNOMED = "http://snomed.info/sct"
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
@@ -162,7 +163,7 @@ def exposure_observation(x: ExposurePublic, patient_ref: str) -> Observation:
 
 
 def assessment_resources(
-    a: Assessment, when: dt.datetime, patient_ref: str
+    a: StoredAssessment, when: dt.datetime, patient_ref: str
 ) -> tuple[tuple[str, QuestionnaireResponse], tuple[str, RiskAssessment]]:
     items = [
         QuestionnaireResponseItem(
@@ -215,7 +216,7 @@ def assessment_resources(
         status="final",
         subject=Reference(reference=patient_ref),
         occurrenceDateTime=_aware(when),
-        method=CodeableConcept(text=f"crampcheck {a.engine.method}, knowledge base {a.kb_version}"),
+        method=CodeableConcept(text=f"crampcheck {a.engine_method}, knowledge base {a.kb_version}"),
         code=CodeableConcept(coding=[Coding(system=f"{CC}:triage", code=a.triage.level, display=a.triage.label)]),
         basis=[Reference(reference=qr_url)],
         prediction=predictions or None,
@@ -227,7 +228,7 @@ def assessment_resources(
 def build_bundle(
     *,
     episodes: list[EpisodePublic],
-    assessment: tuple[dt.datetime, Assessment] | None,
+    assessment: tuple[dt.datetime, StoredAssessment] | None,
     exposures: list[ExposurePublic] | None = None,
     timestamp: dt.datetime | None = None,
 ) -> Bundle:

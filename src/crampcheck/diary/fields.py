@@ -73,6 +73,7 @@ class Cli(_Frozen):
     option: str
     help: Words
     negative: str | None = None
+    short: str | None = None
 
 
 class Trigger(_Frozen):
@@ -305,6 +306,25 @@ def parse_text(f: DiaryField, raw: str) -> Any:
     return _PARSERS[f.type](f, text)
 
 
+def _bound_code(exc: ValueError) -> str:
+    return "future" if "future" in str(exc) else "early"
+
+
+def parse_entry(f: DiaryField, raw: str) -> Any:
+    """Like :func:`parse_text`, for a value typed in the field's entry unit (a duration in minutes): the bounds
+    are checked in that unit and the stored value is returned."""
+    if f.entry is None:
+        return parse_text(f, raw)
+    assert f.min is not None and f.max is not None
+    typed = parse_text(
+        f.model_copy(update={"type": "number", "min": f.min / f.entry.per, "max": f.entry_max}), raw
+    )
+    if typed is None:
+        return None
+    stored = f.from_entry(typed)
+    return round(stored) if f.type == "int" else stored
+
+
 def _p_datetime(f: DiaryField, text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
@@ -313,7 +333,7 @@ def _p_datetime(f: DiaryField, text: str) -> dt.datetime:
     try:
         return check_time(value.replace(tzinfo=None))
     except ValueError as exc:
-        raise FieldProblem(f.name, "bound", f"{text!r}: {exc}") from None
+        raise FieldProblem(f.name, _bound_code(exc), f"{text!r}: {exc}") from None
 
 
 def _p_date(f: DiaryField, text: str) -> dt.date:
@@ -324,14 +344,14 @@ def _p_date(f: DiaryField, text: str) -> dt.date:
     try:
         return check_day(value)
     except ValueError as exc:
-        raise FieldProblem(f.name, "bound", f"{text!r}: {exc}") from None
+        raise FieldProblem(f.name, _bound_code(exc), f"{text!r}: {exc}") from None
 
 
 def _p_int(f: DiaryField, text: str) -> int:
     try:
         v = int(text)
     except ValueError:
-        raise FieldProblem(f.name, "int", f"{text!r} is not a whole number") from None
+        raise FieldProblem(f.name, "int", f"{text!r} is not a whole number", low=f.min, high=f.max) from None
     assert f.min is not None and f.max is not None
     if not f.min <= v <= f.max:
         raise FieldProblem(f.name, "range", f"{v} is outside {f.min:g} to {f.max:g}", low=f.min, high=f.max)

@@ -1,4 +1,5 @@
-"""The doctor report: one HTML page (Jinja2) and its PDF (WeasyPrint), in English or Chinese.
+"""The doctor report: one HTML page (Jinja2) and its PDF (WeasyPrint), in English or Chinese, from the diary's
+read model (:mod:`crampcheck.diary.readmodel`) and the stored assessment record (:mod:`crampcheck.diary.records`).
 
 It holds the latest saved assessment (triage, likely causes and why), the diary summary and
 charts, medicines, the personal trigger analysis and questions worth asking. Chinese needs a CJK
@@ -14,8 +15,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from crampcheck.diary import charts, service
-from crampcheck.diary.triggers import analyse_tables
+from crampcheck.diary import charts
+from crampcheck.diary.fields import EPISODE
+from crampcheck.diary.readmodel import read_diary
 from crampcheck.errors import CrampcheckError, InputError
 from crampcheck.storage.models import User
 
@@ -102,7 +104,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "q_treat": "规律拉伸小腿值得尝试吗？哪些治疗应避免（例如奎宁）？",
     },
 }
-MUSCLE_NAMES = {"en": {}, "zh": charts.MUSCLE_ZH}
 
 _env = Environment(loader=PackageLoader("crampcheck.diary", "templates"), autoescape=select_autoescape(["html"]))
 
@@ -136,19 +137,17 @@ def gather(*, session: Session, user_id: int, lang: str = "en") -> dict[str, Any
     if lang not in TEXTS:
         raise InputError(f"report language {lang!r} must be en or zh")
     user = session.get(User, user_id)
-    episodes = service.episode_table(session=session, user_id=user_id)
-    exposures = service.exposure_table(session=session, user_id=user_id)
-    summary = service.summarize(episodes, exposures)
-    triggers = analyse_tables(episodes, exposures, lang=lang)
-    latest = service.latest_assessment(session=session, user_id=user_id)
+    view = read_diary(session=session, user_id=user_id, lang=lang)
+    latest = view.latest
     data: dict[str, Any] = {
         "lang": lang,
         "user": user.name if user else str(user_id),
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        "summary": summary,
-        "triggers": triggers,
+        "summary": view.summary,
+        "triggers": view.triggers,
         "charts": {
-            k: base64.b64encode(v).decode("ascii") for k, v in charts.all_pngs(episodes, triggers, lang).items()
+            k: base64.b64encode(v).decode("ascii")
+            for k, v in charts.all_pngs(view.episode_table, view.triggers, lang).items()
         },
         "assessment": latest[1] if latest else None,
         "assessment_at": latest[0].created_at.strftime("%Y-%m-%d %H:%M") if latest else None,
@@ -161,14 +160,14 @@ def render_html(data: dict[str, Any]) -> str:
     lang = data["lang"]
     t = TEXTS[lang]
     a = data.get("assessment")
-    names = MUSCLE_NAMES[lang]
+    muscle = EPISODE["muscle"]
     return _env.get_template("report.html").render(
         **data,
         t=t,
         causes=a.conditions[:6] if a else [],
         advice=[x for x in a.advice if x.kind in ("see", "now", "prevent")][:8] if a else [],
         sex_label=t[a.sex] if a else "",
-        muscles=[(names.get(k, k), v) for k, v in data["summary"].by_muscle.items()],
+        muscles=[(muscle.word(k, lang), v) for k, v in data["summary"].by_muscle.items()],
     )
 
 
