@@ -84,9 +84,8 @@ def _cli_args(fields: tuple[DiaryField, ...]) -> list[str]:
 
 @pytest.fixture
 def web(data_dir: Path) -> Iterator[Any]:
-    from support.forms import BrowserClient
-
     from crampcheck.api import create_app
+    from support.forms import BrowserClient
 
     with BrowserClient(create_app(), client=LOCAL, raise_server_exceptions=False) as c:
         yield c
@@ -165,7 +164,7 @@ def test_every_episode_field_reaches_every_input(data_dir: Path, web: Any) -> No
     names = [f.name for f in EPISODE_FIELDS]
     assert list(EpisodeCreate.model_fields) == names
     assert set(EpisodePublic.model_fields) == {"id", "source", *names}
-    assert csvio.EPISODE_COLUMNS == [*names, "source"]
+    assert [*names, "source"] == csvio.EPISODE_COLUMNS
     page = web.get("/diary").text
     for f in EPISODE_FIELDS:
         assert f'name="{f.entry_name}"' in page, f"{f.name}: not on the cramp form"

@@ -251,9 +251,7 @@ def _minutes(seconds: int | None) -> str:
 @with_field_options(EPISODE_FIELDS, skip=("muscle",))
 def add(
     ctx: typer.Context,
-    muscle: Annotated[
-        str, typer.Argument(help=N_("which muscle, in English or Chinese (e.g. calf, foot)"))
-    ],
+    muscle: Annotated[str, typer.Argument(help=N_("which muscle, in English or Chinese (e.g. calf, foot)"))],
     lang: LangOption = None,
     **fields: Any,
 ) -> None:

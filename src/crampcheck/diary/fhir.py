@@ -157,7 +157,7 @@ def exposure_observation(x: ExposurePublic, patient_ref: str) -> Observation:
         ],
         code=CodeableConcept(coding=[Coding(system=CC, code=DAY_CODE)], text="What the day was like"),
         subject=Reference(reference=patient_ref),
-        effectiveDateTime=x.day,
+        effectiveDateTime=x.day,  # type: ignore[arg-type]  # a FHIR dateTime may be a date alone
         component=components or None,
     )
 
@@ -306,7 +306,7 @@ def exposures_from_bundle(bundle: Bundle) -> list[ExposureIn]:
                 data[f.name] = float(comp.valueQuantity.value or 0)
             elif f.type == "bool":
                 data[f.name] = comp.valueBoolean
-            elif f.type == "choice" and comp.valueCodeableConcept is not None:
+            elif f.type == "choice" and comp.valueCodeableConcept is not None and comp.valueCodeableConcept.coding:
                 data[f.name] = comp.valueCodeableConcept.coding[0].code
             elif f.type == "list":
                 data.setdefault(f.name, []).append(comp.valueString)

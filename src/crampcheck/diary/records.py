@@ -76,7 +76,7 @@ class StoredAdvice(_Record):
 class StoredAssessment(_Record):
     """One saved assessment, as the diary keeps it (layout version :data:`RECORD_VERSION`)."""
 
-    record_version: Literal[1] = RECORD_VERSION
+    record_version: Literal[1] = 1  # RECORD_VERSION
     kb_version: str
     lang: str = "en"
     age: int

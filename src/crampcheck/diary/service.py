@@ -157,8 +157,8 @@ def _exposure_public(row: Exposure) -> ExposurePublic:
     return ExposurePublic(id=row.id, **data)
 
 
-def exposure_row_values(exposure: ExposureIn) -> dict[str, Any]:
-    data = exposure.model_dump()
+def exposure_row_values(exposure: ExposureIn | ExposurePublic) -> dict[str, Any]:
+    data = exposure.model_dump(exclude={"id"})
     for name in LIST_FIELDS:
         data[name] = ";".join(data[name]) or None
     return data
