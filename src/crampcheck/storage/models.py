@@ -79,8 +79,6 @@ class Exposure(Base):
     # added in migration 0002
     menstrual_phase: Mapped[str | None] = mapped_column(String(16), nullable=True)
     pregnant: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    # added in migration 0004
-    standing_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class AssessmentRecord(Base):
