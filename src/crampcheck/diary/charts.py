@@ -25,6 +25,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator, NullLocator  # noqa: E402
 
+from crampcheck.diary.fields import EPISODE  # noqa: E402
 from crampcheck.diary.triggers import Effect, TriggerReport, spec_for  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "SimHei")
@@ -60,16 +61,6 @@ LABELS = {
         "less": "少",
         "empty": "暂无数据",
     },
-}
-MUSCLE_ZH = {
-    "hand": "手",
-    "forearm": "前臂",
-    "calf": "小腿",
-    "foot": "足",
-    "thigh": "大腿",
-    "trunk": "躯干",
-    "jaw_face": "下颌/面部",
-    "other": "其他",
 }
 
 
@@ -142,7 +133,7 @@ def by_muscle(episodes: pd.DataFrame, lang: str = "en") -> Figure:
     if not len(episodes):
         return _empty(fig, t["by_muscle"], lang)
     counts = episodes["muscle"].value_counts().sort_values()
-    names = [MUSCLE_ZH.get(m, m) if lang == "zh" else m for m in counts.index]
+    names = [EPISODE["muscle"].word(str(m), lang) for m in counts.index]
     ax = fig.add_subplot()
     ax.barh(names, counts.to_numpy(), color="#a85a3b")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

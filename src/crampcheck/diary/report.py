@@ -1,4 +1,5 @@
-"""The doctor report: one HTML page (Jinja2) and its PDF (WeasyPrint), in English or Chinese.
+"""The doctor report: one HTML page (Jinja2) and its PDF (WeasyPrint), in English or Chinese, from the diary's
+read model (:mod:`crampcheck.diary.readmodel`) and the stored assessment record (:mod:`crampcheck.diary.records`).
 
 It holds the latest saved assessment (triage, likely causes and why), the diary summary and
 charts, the list of episodes, medicines, the personal trigger analysis and questions worth asking. Chinese
@@ -19,8 +20,10 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from crampcheck.diary import charts, service
-from crampcheck.diary.triggers import analyse_tables
+from crampcheck.diary import charts
+from crampcheck.diary.fields import EPISODE
+from crampcheck.diary.readmodel import read_diary
+from crampcheck.diary.records import StoredAssessment
 from crampcheck.errors import CrampcheckError, InputError
 from crampcheck.schema import Assessment
 from crampcheck.storage.models import User
@@ -160,8 +163,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "q_treat": "规律拉伸小腿值得尝试吗？哪些治疗应避免（例如奎宁）？",
     },
 }
-MUSCLE_NAMES = {"en": {}, "zh": charts.MUSCLE_ZH}
-SIDE_NAMES = {"en": {}, "zh": {"left": "左", "right": "右", "both": "两侧"}}
 MAX_EPISODE_ROWS = 60  # the most recent ones; a longer diary is in the CSV export
 RATE_WINDOW_DAYS = 28
 
@@ -241,8 +242,8 @@ def episode_rows(episodes: pd.DataFrame, lang: str) -> list[dict[str, str]]:
             {
                 "date": r["_t"].strftime("%Y-%m-%d"),
                 "time": r["_t"].strftime("%H:%M"),
-                "muscle": MUSCLE_NAMES[lang].get(r["muscle"], r["muscle"]),
-                "side": SIDE_NAMES[lang].get(side, side) if isinstance(side, str) else "",
+                "muscle": EPISODE["muscle"].word(str(r["muscle"]), lang),
+                "side": EPISODE["side"].word(side, lang) if isinstance(side, str) else "",
                 "severity": str(r["severity"]),
                 "duration": shown,
             }
@@ -250,20 +251,27 @@ def episode_rows(episodes: pd.DataFrame, lang: str) -> list[dict[str, str]]:
     return rows
 
 
-def in_language(assessment: Assessment, lang: str) -> tuple[Assessment, bool]:
+def in_language(record: Assessment | StoredAssessment, lang: str) -> tuple[Assessment | StoredAssessment, bool]:
     """The saved assessment with its texts in ``lang`` and whether all of them are: the same answers assessed
     again by this knowledge base in ``lang`` when it gives the same result (as it does for what it saved);
     otherwise the names and advice it still knows by id, the rest as saved."""
-    if assessment.lang == lang:
-        return assessment, True
+    if record.lang == lang:
+        return record, True
+    assessment: Assessment | StoredAssessment = record
+    if isinstance(record, StoredAssessment):
+        try:
+            assessment = Assessment.model_validate(record.model_dump(mode="json", exclude={"record_version"}))
+        except ValueError:
+            assessment = record
     from crampcheck.assess import default_assessor
     from crampcheck.diary.verify import verified_assessment
 
     assessor = default_assessor()
-    try:
-        return verified_assessment(assessor, assessment.model_copy(update={"lang": lang})), True
-    except CrampcheckError:
-        pass
+    if isinstance(assessment, Assessment):
+        try:
+            return verified_assessment(assessor, assessment.model_copy(update={"lang": lang})), True
+        except CrampcheckError:
+            pass
     kb = assessor.kb
     conditions = [
         c.model_copy(update={"name": kb.conditions[c.id].name.get(lang)}) if c.id in kb.conditions else c
@@ -286,22 +294,20 @@ def gather(*, session: Session, user_id: int, lang: str = "en") -> dict[str, Any
     if lang not in TEXTS:
         raise InputError(f"report language {lang!r} must be en or zh")
     user = session.get(User, user_id)
-    episodes = service.episode_table(session=session, user_id=user_id)
-    exposures = service.exposure_table(session=session, user_id=user_id)
-    summary = service.summarize(episodes, exposures)
-    triggers = analyse_tables(episodes, exposures, lang=lang)
-    latest = service.latest_assessment(session=session, user_id=user_id)
+    view = read_diary(session=session, user_id=user_id, lang=lang)
+    episodes, exposures = view.episode_table, view.exposure_table
+    latest = view.latest
     assessment, complete = in_language(latest[1], lang) if latest else (None, True)
     now = dt.datetime.now()
-    pngs = charts.all_pngs(episodes, triggers, lang, with_data_only=True)
+    pngs = charts.all_pngs(episodes, view.triggers, lang, with_data_only=True)
     data: dict[str, Any] = {
         "lang": lang,
         "user": user.name if user else str(user_id),
         "generated": now.strftime("%Y-%m-%d %H:%M"),
-        "summary": summary,
+        "summary": view.summary,
         "rate": weekly_rate(episodes, exposures, now),
         "episode_rows": episode_rows(episodes, lang),
-        "triggers": triggers,
+        "triggers": view.triggers,
         "charts": {k: base64.b64encode(v).decode("ascii") for k, v in pngs.items()},
         "assessment": assessment,
         "assessment_complete": complete,
@@ -315,14 +321,14 @@ def render_html(data: dict[str, Any]) -> str:
     lang = data["lang"]
     t = TEXTS[lang]
     a = data.get("assessment")
-    names = MUSCLE_NAMES[lang]
+    muscle = EPISODE["muscle"]
     return _env.get_template("report.html").render(
         **data,
         t=t,
         causes=a.conditions[:6] if a else [],
         advice=[x for x in a.advice if x.kind in ("see", "now", "prevent")][:8] if a else [],
         sex_label=t[a.sex] if a else "",
-        muscles=[(names.get(k, k), v) for k, v in data["summary"].by_muscle.items()],
+        muscles=[(muscle.word(k, lang), v) for k, v in data["summary"].by_muscle.items()],
         mean_duration=duration_text(data["summary"].mean_duration_s, lang),
     )
 
