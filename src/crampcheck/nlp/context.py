@@ -47,7 +47,7 @@ class CueHit:
     text: str
 
 
-_MARKERS = frozenset({"relative", "self", "self_strong", "anchor"})
+_MARKERS = frozenset({"relative", "self", "self_strong", "anchor", "third", "ellipsis_no", "ellipsis_yes"})
 
 
 def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
@@ -60,7 +60,8 @@ def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
     cues = list(cues)
     out: list[CueHit] = []
     groups = [[c for c in cues if c.kind not in _MARKERS]]
-    groups += [[c for c in cues if c.kind in (kind, "pseudo")] for kind in ("anchor", "relative")]
+    groups += [[c for c in cues if c.kind in (kind, "pseudo")] for kind in ("anchor", "relative", "third")]
+    groups.append([c for c in cues if c.kind in ("ellipsis_no", "ellipsis_yes", "pseudo")])
     groups.append([c for c in cues if c.kind in ("self", "self_strong", "pseudo")])
     for group in groups:
         by_sent: dict[int, list[CueHit]] = {}
@@ -99,8 +100,10 @@ def _other_person_clauses(
     """Clauses about someone other than the person the text describes.
 
     The described person is whoever is named first: the writer ("I", "我") or a relative ("my dad is
-    72", "我爸"), unless the writer insists on themself ("myself", "我自己").  A clause naming another
-    person ("mum takes Lasix too") is then about that person."""
+    72", "我爸"), unless the writer insists on themself ("myself", "我自己"), speaks of their own cramps
+    in a clause that names nobody else ("I get calf cramps", "我晚上小腿抽筋"), or sets themself apart
+    from a relative ("my wife has diabetes, I don't").  A clause naming another person ("mum takes Lasix
+    too") is then about that person."""
     relatives = [c for c in cues if c.kind == "relative"]
     if not relatives:
         return set()
@@ -109,7 +112,13 @@ def _other_person_clauses(
         for c in cues
         if c.kind == "self" and not any(r.sent == c.sent and 0 <= r.start_u - c.end_u <= 1 for r in relatives)
     ]
-    strong = [c for c in cues if c.kind == "self_strong"]
+    # a clause naming someone else, or a guess ("I think the cramps..."), is not the writer's own account
+    others_here = {
+        clause_of(c) for c in cues if c.kind in ("relative", "third") or c.kind.startswith(("hedge", "hypo"))
+    }
+    cramp_clauses = {clause_of(c) for c in cues if c.kind == "anchor"}
+    strong = [c for c in cues if c.kind in ("self_strong", "ellipsis_no", "ellipsis_yes")]
+    strong += [c for c in selves if clause_of(c) in cramp_clauses and clause_of(c) not in others_here]
     first = min(relatives + selves, key=lambda c: (c.sent, c.start_u))
     if strong or first.kind == "self":
         return {clause_of(r) for r in relatives}
@@ -154,6 +163,14 @@ def resolve(
         return (sent, sum(1 for e in term_ends.get(sent, []) if e <= pos))
 
     others = _other_person_clauses(cleaned, lambda c: clause_at(c.sent, c.start_u))
+    # "my wife has diabetes, I don't" / "我老公有糖尿病，我没有": the clause before an elliptic reply is
+    # answered for the writer (denied or shared); the pipelines keep only replies that stand alone
+    echoed: dict[tuple[int, int], State] = {}
+    for c in cleaned:
+        if c.kind in ("ellipsis_no", "ellipsis_yes"):
+            sent, clause = clause_at(c.sent, c.end_u - 1)  # ", I don't": the terminator holds the "I"
+            before = (sent, clause - 1) if clause else (sent - 1, len(term_ends.get(sent - 1, [])))
+            echoed[before] = "absent" if c.kind == "ellipsis_no" else "present"
     neg_pres = [c for c in cleaned if c.kind == "neg_pre"]
     anchored_sents = {  # a denied cramp ("不是抽筋", "no cramps") anchors nothing
         c.sent
@@ -168,7 +185,8 @@ def resolve(
     for t in targets:
         if t.finding in rules.anchored and t.sent not in anchored_sents and t.kind != "weak_no":
             continue  # a site or timing is the cramp's; a denial ("only the right one") stands alone
-        if others and t.finding not in rules.family and clause_at(t.sent, t.start_u) in others:
+        echo = echoed.get(clause_at(t.sent, t.start_u))
+        if others and t.finding not in rules.family and clause_at(t.sent, t.start_u) in others and echo is None:
             continue
         sent_cues = by_sent.get(t.sent, [])
         terms = [c for c in sent_cues if c.kind == "terminator"]
@@ -178,7 +196,7 @@ def resolve(
 
         neg = neg_pre = hedge = hypo = past = near_neg = False
         for c in sent_cues:
-            if c.kind in ("terminator", "relative", "self", "self_strong", "anchor"):
+            if c.kind == "terminator" or c.kind in _MARKERS:
                 continue
             applies = False
             if t.start_u <= c.start_u and c.end_u <= t.end_u:
@@ -224,6 +242,8 @@ def resolve(
             state = "absent"  # ended or not started: the answer about now is no
         if state is None:
             continue
+        if echo is not None and state == "present" and t.finding not in rules.family:
+            state = echo
         mention = Mention(id=t.finding, state=state, start=t.start_c, end=t.end_c, text=text[t.start_c : t.end_c])
         out.append((mention, STRENGTH[t.kind]))
     return out

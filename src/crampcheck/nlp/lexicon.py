@@ -55,6 +55,9 @@ CUE_KINDS = (
     "self",  # the writer as the subject ("I", "我")
     "self_strong",  # the writer insisting on themself ("myself", "我自己"): the text is about the writer
     "anchor",  # a cramp word: findings listed in `anchored` need one in their sentence
+    "third",  # a third person ("he", "她"): a clause naming one is not the writer speaking of themself
+    "ellipsis_no",  # "my wife has diabetes, I don't", "我没有": the clause before is denied for the writer
+    "ellipsis_yes",  # "...and so do I", "我也是": the clause before holds for the writer too
 )
 
 

@@ -104,7 +104,8 @@ class EnglishPipeline:
         self.cue_kind = {vocab.strings.add(k): k for k in CUE_KINDS}
         from spacy.lang.en.stop_words import STOP_WORDS
 
-        self.speller = Speller(self._lexicon_words(), protected=STOP_WORDS)
+        respell = {str(k).lower(): str(v).lower() for k, v in (lex.extra.get("respell") or {}).items()}
+        self.speller = Speller(self._lexicon_words(), protected=STOP_WORDS, respell=respell)
 
     def _lexicon_words(self) -> set[str]:
         """Every word the lexicon spells out (terms, macros, cues); a prefix adds its usual endings."""
@@ -126,7 +127,8 @@ class EnglishPipeline:
         """``doc`` with misspelt words replaced by the lexicon words they stand for (same tokens)."""
         lowers = [t.lower_ for t in doc]
         correct = self.speller.correct
-        fixed = [correct(w) if len(w) >= 5 else w for w in lowers]
+        respell = self.speller.respell
+        fixed = [correct(w) if len(w) >= 5 or w in respell else w for w in lowers]
         if fixed == lowers:
             return doc
         from spacy.tokens import Doc as SpacyDoc
@@ -206,6 +208,15 @@ class EnglishPipeline:
         assert isinstance(lit, frozenset)
         return all(tok in lit for tok in cue.text.split()) or "," in words[cue.end_u : target.end_u]
 
+    _JOINERS = frozenset({"but", "and", "though", "tho", "although", "whereas", "while", "either", "myself", "now"})
+
+    def _stands_alone(self, doc: Doc, s: int, e: int) -> bool:
+        """An elliptic reply ("I don't", "so do I") is its own clause: punctuation, a sentence edge or a
+        conjunction on both sides ("my wife has diabetes, I don't.", "dad smokes but I don't")."""
+        before = s == 0 or doc[s].is_sent_start or doc[s - 1].is_punct or doc[s - 1].lower_ in self._JOINERS
+        after = e >= len(doc) or doc[e].is_sent_start or doc[e].is_punct or doc[e].lower_ in self._JOINERS
+        return bool(before and after)
+
     def findings(self, text: str) -> list[tuple[Mention, int]]:
         orig = self.nlp(text)
         doc = self._spelled(orig)
@@ -253,6 +264,7 @@ class EnglishPipeline:
         cues = [
             CueHit(kind=self.cue_kind[key], sent=sent_of[s], start_u=s, end_u=e, text=doc[s:e].text.lower())
             for key, s, e in self.cue_matcher(doc)
+            if not self.cue_kind[key].startswith("ellipsis") or self._stands_alone(doc, s, e)
         ]
         return resolve(
             targets,
@@ -365,7 +377,9 @@ class ChinesePipeline:
         for kind in CUE_KINDS:
             cues = sorted(lex.cues[kind], key=len, reverse=True)
             if cues:
-                self.cue_rx[kind] = re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
+                # a cue is a literal, or a regular expression when written "re:..." ("re:我[0-9]+岁")
+                alts = (c[3:] if c.startswith("re:") else re.escape(c) for c in cues)
+                self.cue_rx[kind] = re.compile("|".join(alts), re.IGNORECASE)
         self.literals = {name: self._literal(t.text) for _, _, names in self.patterns for name, t in names.items()}
 
     @staticmethod
@@ -384,6 +398,15 @@ class ChinesePipeline:
         rx = re.sub(r"@[A-Z_]+", macro, term.text)
         punct = re.escape(_ZH_PUNCT)
         return re.sub(r"~(\d*)", lambda m: f"[^{punct}]{{0,{m.group(1) or 4}}}?", rx)
+
+    @staticmethod
+    def _stands_alone(text: str, s: int, e: int) -> bool:
+        """An elliptic reply ("我没有", "我也是") is its own clause: punctuation or the text's edge on both
+        sides (a final particle allowed: "我没有啊")."""
+        while e < len(text) and text[e] in "啊呀呢哦喔噢嘅的":
+            e += 1
+        before = s == 0 or text[s - 1] in _ZH_PUNCT or text[max(0, s - 2) : s] in ("但是", "可是") or text[s - 1] == "但"
+        return before and (e >= len(text) or text[e] in _ZH_PUNCT)
 
     @staticmethod
     def _is_literal(cue: CueHit, target: TargetHit) -> bool:
@@ -446,6 +469,7 @@ class ChinesePipeline:
             CueHit(kind=kind, sent=sent(m.start()), start_u=m.start(), end_u=m.end(), text=m.group(0).lower())
             for kind, rx in self.cue_rx.items()
             for m in rx.finditer(text)
+            if not kind.startswith("ellipsis") or self._stands_alone(text, m.start(), m.end())
         ]
         return resolve(
             targets,
