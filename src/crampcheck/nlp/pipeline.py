@@ -9,6 +9,7 @@ a millisecond per sentence.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 import threading
 from collections.abc import Iterator
@@ -347,6 +348,14 @@ class ChinesePipeline:
     lang = "zh"
 
     def __init__(self, lex: Lexicon) -> None:
+        # the text is folded to simplified characters before matching, so the lexicon is too: a
+        # Cantonese or traditional entry ("唔係", "肚痾") must meet the folded text ("唔系", "肚疴")
+        lex = dataclasses.replace(
+            lex,
+            terms=[dataclasses.replace(t, text=fold_zh(t.text)) for t in lex.terms],
+            cues={k: [fold_zh(c) for c in cs] for k, cs in lex.cues.items()},
+            macros={k: [fold_zh(a) for a in alts] for k, alts in lex.macros.items()},
+        )
         self.lex = lex
         self.rules = Rules(
             lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored, lex.fragment
