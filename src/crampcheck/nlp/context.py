@@ -19,7 +19,7 @@ from crampcheck.nlp.models import Mention, State
 STATE_RANK = {"present": 3, "absent": 2, "uncertain": 1}
 # Idiomatic terms ("normal strength", "gave up smoking") beat keywords read through context cues,
 # which beat weak inferences ("my right calf" -> not both sides).
-STRENGTH = {"fixed": 2, "no": 2, "plain": 2, "yes": 1, "neg": 1, "maybe": 1, "weak_no": 0, "weak_yes": 0}
+STRENGTH = {"fixed": 2, "no": 2, "plain": 2, "yes": 1, "pos": 1, "neg": 1, "maybe": 1, "weak_no": 0, "weak_yes": 0}
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ class CueHit:
     text: str
 
 
-_MARKERS = frozenset({"relative", "self", "self_strong", "anchor", "third", "ellipsis_no", "ellipsis_yes"})
+_MARKERS = frozenset(
+    {"relative", "self", "self_strong", "anchor", "third", "ellipsis_no", "ellipsis_yes", "long_ago"}
+)
 
 
 def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
@@ -60,7 +62,7 @@ def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
     cues = list(cues)
     out: list[CueHit] = []
     groups = [[c for c in cues if c.kind not in _MARKERS]]
-    groups += [[c for c in cues if c.kind in (kind, "pseudo")] for kind in ("anchor", "relative", "third")]
+    groups += [[c for c in cues if c.kind in (kind, "pseudo")] for kind in ("anchor", "relative", "third", "long_ago")]
     groups.append([c for c in cues if c.kind in ("ellipsis_no", "ellipsis_yes", "pseudo")])
     groups.append([c for c in cues if c.kind in ("self", "self_strong", "pseudo")])
     for group in groups:
@@ -92,6 +94,7 @@ class Rules:
     family: frozenset[str] = frozenset()  # a relative's clause keeps them
     anchored: frozenset[str] = frozenset()  # need a cramp word (an anchor cue) in their sentence
     fragment: int = 0  # a sentence this short (units) after one with a cramp word shares it
+    recent: frozenset[str] = frozenset()  # about the last weeks: "last year" in the sentence drops them
 
 
 def _other_person_clauses(
@@ -181,8 +184,11 @@ def resolve(
         for si, size in enumerate(sent_sizes):
             if si - 1 in anchored_sents and size <= rules.fragment:
                 anchored_sents.add(si)
+    long_ago = {c.sent for c in cleaned if c.kind == "long_ago"}
     out: list[tuple[Mention, int]] = []
     for t in targets:
+        if t.finding in rules.recent and t.sent in long_ago:
+            continue  # "had my thyroid out last year" is no recent surgery
         if t.finding in rules.anchored and t.sent not in anchored_sents and t.kind != "weak_no":
             continue  # a site or timing is the cramp's; a denial ("only the right one") stands alone
         echo = echoed.get(clause_at(t.sent, t.start_u))
@@ -228,6 +234,8 @@ def resolve(
             state = "absent" if near_neg else "present"  # a body site is denied only right next to it
         elif t.kind in ("fixed", "weak_yes"):
             state = "present"
+        elif t.kind == "pos":
+            state = None if neg or hedge else "present"
         elif t.kind in ("no", "weak_no"):
             state = None if neg_pre else "absent"  # "my pee isn't normal": a denied denial says nothing
         elif t.kind == "maybe":

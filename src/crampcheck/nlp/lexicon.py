@@ -14,12 +14,16 @@ A lexicon is data, not code.  Its shape (both languages)::
         plain:   [term, ...]   # present, never negated or hedged (body sites: "no swelling in my calf")
         skip:    [term, ...]   # cancels this finding's other matches it overlaps ("night shift")
         maybe:   [term, ...]   # uncertain by itself, absent when negated ("feverish", "感觉发烫")
+        pos:     [term, ...]   # present when affirmed, nothing when negated or hedged: it implies the finding
+                               # but its denial does not deny it ("wakes me" is at night; "doesn't wake me" is
+                               # not "never at night")
     medicines: {<finding_id>: [name, ...]}         # generic, brand and Chinese names; behave like `yes`
     cues:
       neg_pre / neg_post / hedge_pre / hedge_post / pseudo / terminator: [cue, ...]
     scope: {pre: int, post: int, fragment: int}    # how far (tokens for en, characters for zh) a cue reaches;
                                                    # a sentence of <= fragment units shares the cramp before it
     history_findings: [finding_id, ...]            # about the past (diagnoses, surgery): past cues keep them
+    recent_findings: [finding_id, ...]             # about the last weeks: a `long_ago` cue in the sentence drops them
     family_findings: [finding_id, ...]             # about the family: a relative's clause keeps them
     anchored: [finding_id, ...]                    # need an `anchor` cue (a cramp word) in their sentence
 
@@ -40,7 +44,7 @@ import yaml
 
 from crampcheck.errors import KnowledgeBaseError
 
-TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip", "maybe")
+TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip", "maybe", "pos")
 CUE_KINDS = (
     "neg_pre",
     "neg_post",
@@ -51,6 +55,7 @@ CUE_KINDS = (
     "hypo_pre",  # a hypothetical or a question about the future: what follows in the clause is no fact
     "past_pre",  # an ended or never-started state: a "now" finding in the clause becomes absent
     "past_post",  # the same, said after the concept (reaches to the sentence end, across commas)
+    "long_ago",  # "last year", "去年": a `recent_findings` finding in the sentence is not recent, so left out
     "relative",  # a person other than the writer ("my mum", "我爸")
     "self",  # the writer as the subject ("I", "我")
     "self_strong",  # the writer insisting on themself ("myself", "我自己"): the text is about the writer
@@ -84,6 +89,7 @@ class Lexicon:
     history_findings: frozenset[str] = frozenset()
     family_findings: frozenset[str] = frozenset()
     anchored: frozenset[str] = frozenset()
+    recent_findings: frozenset[str] = frozenset()
     fragment: int = 0
 
     @property
@@ -150,7 +156,7 @@ def load_lexicon(lang: str) -> Lexicon:
     scope = raw.get("scope") or {}
     sets = {
         k: frozenset(_str_list(raw.get(k), f"{where} {k}"))
-        for k in ("history_findings", "family_findings", "anchored")
+        for k in ("history_findings", "family_findings", "anchored", "recent_findings")
     }
     extra = {k: v for k, v in raw.items() if k not in {"macros", "findings", "medicines", "cues", "scope", *sets}}
     return Lexicon(
@@ -164,5 +170,6 @@ def load_lexicon(lang: str) -> Lexicon:
         history_findings=sets["history_findings"],
         family_findings=sets["family_findings"],
         anchored=sets["anchored"],
+        recent_findings=sets["recent_findings"],
         fragment=int(scope.get("fragment", 0)),
     )

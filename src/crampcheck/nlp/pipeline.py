@@ -57,7 +57,13 @@ class EnglishPipeline:
 
         self.lex = lex
         self.rules = Rules(
-            lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored, lex.fragment
+            lex.scope_pre,
+            lex.scope_post,
+            lex.history_findings,
+            lex.family_findings,
+            lex.anchored,
+            lex.fragment,
+            lex.recent_findings,
         )
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
@@ -358,7 +364,13 @@ class ChinesePipeline:
         )
         self.lex = lex
         self.rules = Rules(
-            lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored, lex.fragment
+            lex.scope_pre,
+            lex.scope_post,
+            lex.history_findings,
+            lex.family_findings,
+            lex.anchored,
+            lex.fragment,
+            lex.recent_findings,
         )
         self.patterns: list[tuple[str, re.Pattern[str], dict[str, Term]]] = []
         self.first_chars: list[frozenset[str] | None] = []
