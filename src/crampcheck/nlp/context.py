@@ -102,11 +102,12 @@ def _other_person_clauses(
 ) -> set[tuple[int, int]]:
     """Clauses about someone other than the person the text describes.
 
-    The described person is whoever is named first: the writer ("I", "我") or a relative ("my dad is
-    72", "我爸"), unless the writer insists on themself ("myself", "我自己"), speaks of their own cramps
-    in a clause that names nobody else ("I get calf cramps", "我晚上小腿抽筋"), or sets themself apart
-    from a relative ("my wife has diabetes, I don't").  A clause naming another person ("mum takes Lasix
-    too") is then about that person."""
+    The described person is the writer ("I", "我") when the writer is named first, speaks of their own
+    cramps in a clause that names nobody else ("I get calf cramps", "我晚上小腿抽筋"), sets themself apart
+    from a relative ("my wife has diabetes, I don't"), or insists on themself ("myself", "我自己") more
+    often than the text says "he" / "she".  Otherwise it is the relative named first ("my dad is 72",
+    "我替我妈问"), and the writer's own clauses ("I take omeprazole myself") are about someone else.  A
+    clause naming another relative ("mum takes Lasix too") is about that person."""
     relatives = [c for c in cues if c.kind == "relative"]
     if not relatives:
         return set()
@@ -120,15 +121,26 @@ def _other_person_clauses(
         clause_of(c) for c in cues if c.kind in ("relative", "third") or c.kind.startswith(("hedge", "hypo"))
     }
     cramp_clauses = {clause_of(c) for c in cues if c.kind == "anchor"}
-    strong = [c for c in cues if c.kind in ("self_strong", "ellipsis_no", "ellipsis_yes")]
-    strong += [c for c in selves if clause_of(c) in cramp_clauses and clause_of(c) not in others_here]
+    strong = [c for c in cues if c.kind == "self_strong"]
+    writer_replies = [c for c in cues if c.kind.startswith("ellipsis") and _is_writer(c.text)]
+    own_cramps = [c for c in selves if clause_of(c) in cramp_clauses and clause_of(c) not in others_here]
+    thirds = sum(1 for c in cues if c.kind == "third")
     first = min(relatives + selves, key=lambda c: (c.sent, c.start_u))
-    if strong or first.kind == "self":
+    if (
+        first.kind == "self"
+        or own_cramps
+        or writer_replies
+        or (strong and thirds < len(selves) + len(strong))
+    ):
         return {clause_of(r) for r in relatives}
     main = first.text
-    return {clause_of(r) for r in relatives if not (r.text.endswith(main) or main.endswith(r.text))} | {
-        clause_of(c) for c in strong
-    }
+    writer = {clause_of(c) for c in selves + strong if clause_of(c) not in others_here}
+    return {clause_of(r) for r in relatives if not (r.text.endswith(main) or main.endswith(r.text))} | writer
+
+
+def _is_writer(text: str) -> bool:
+    """An elliptic reply spoken by the writer ("I don't", "me too", "我没有"), not about a third person."""
+    return "我" in text or bool({"i", "me", "i'm"} & set(text.split()))
 
 
 def resolve(

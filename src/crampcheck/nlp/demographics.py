@@ -195,7 +195,8 @@ def extract_zh(text: str) -> tuple[int | None, str | None]:
             if age is not None:
                 break
     word = rel.group(1) if rel else rel_start.group(1) if rel_start else None
-    if word is not None and _ZH_SELF_STRONG.search(text) and not rel:
+    thirds = sum(text.count(p) for p in "他她佢")
+    if word is not None and _ZH_SELF_STRONG.search(text) and not rel and thirds < 2:
         word = None  # "我姐姐有肌营养不良，我自己腿也常抽筋": the writer is described
     if word is not None:
         if re.fullmatch(_ZH_FEMALE_REL, word):

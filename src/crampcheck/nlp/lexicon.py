@@ -105,6 +105,26 @@ def _str_list(value: Any, where: str) -> list[str]:
     return [str(v) for v in value]
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key written twice in one mapping: the second would silently replace
+    the first (two `neg:` lists of one finding, where only the last counted)."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} is written twice in one mapping", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 @cache
 def _t2s_table() -> dict[int, int]:
     raw = resources.files("crampcheck.nlp").joinpath("lexicons", "t2s.txt").read_text("utf-8")
@@ -124,7 +144,7 @@ def load_lexicon(lang: str) -> Lexicon:
     except FileNotFoundError as exc:
         raise KnowledgeBaseError(f"no lexicon for language '{lang}' (lexicons/{lang}.yaml)") from exc
     try:
-        raw = yaml.safe_load(raw_text)
+        raw = yaml.load(raw_text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"lexicons/{lang}.yaml is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
