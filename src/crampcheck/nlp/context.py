@@ -52,6 +52,9 @@ _MARKERS = frozenset(
 )
 
 
+_ENDS = frozenset({"terminator", "contrast"})  # a contrast ("but", "但是") is a terminator that also splits terms
+
+
 def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
     """Longest cue wins among overlapping ones; pseudo-triggers are then dropped (they only hide).
 
@@ -172,7 +175,17 @@ def resolve(
     cleaned = _clean_cues(cues)
     for cue in cleaned:
         by_sent.setdefault(cue.sent, []).append(cue)
-    term_ends = {si: sorted(c.end_u for c in cs if c.kind == "terminator") for si, cs in by_sent.items()}
+    term_ends = {si: sorted(c.end_u for c in cs if c.kind in _ENDS) for si, cs in by_sent.items()}
+    # a term whose gap runs over a contrast ("not swollen but red and warm" read as "swollen ... warm")
+    # straddles two clauses: it is dropped, the words on each side are matched by their own terms
+    contrasts = [c for c in cleaned if c.kind == "contrast"]
+    if contrasts:
+        targets = [
+            t
+            for t in targets
+            if t.kind == "plain"
+            or not any(c.sent == t.sent and t.start_u < c.start_u and c.end_u < t.end_u for c in contrasts)
+        ]
 
     def clause_at(sent: int, pos: int) -> tuple[int, int]:
         return (sent, sum(1 for e in term_ends.get(sent, []) if e <= pos))
@@ -207,14 +220,14 @@ def resolve(
         if others and t.finding not in rules.family and clause_at(t.sent, t.start_u) in others and echo is None:
             continue
         sent_cues = by_sent.get(t.sent, [])
-        terms = [c for c in sent_cues if c.kind == "terminator"]
+        terms = [c for c in sent_cues if c.kind in _ENDS]
 
         def blocked(a: int, b: int, terms: list[CueHit] = terms) -> bool:
             return any(a <= c.start_u and c.end_u <= b for c in terms)
 
         neg = neg_pre = hedge = hypo = past = near_neg = False
         for c in sent_cues:
-            if c.kind == "terminator" or c.kind in _MARKERS:
+            if c.kind in _ENDS or c.kind in _MARKERS:
                 continue
             applies = False
             if t.start_u <= c.start_u and c.end_u <= t.end_u:

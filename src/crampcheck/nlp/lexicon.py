@@ -52,6 +52,7 @@ CUE_KINDS = (
     "hedge_post",
     "pseudo",
     "terminator",
+    "contrast",  # a terminator that marks a contrast ("but", "但是"): no term's gap may run over it
     "hypo_pre",  # a hypothetical or a question about the future: what follows in the clause is no fact
     "past_pre",  # an ended or never-started state: a "now" finding in the clause becomes absent
     "past_post",  # the same, said after the concept (reaches to the sentence end, across commas)

@@ -25,6 +25,8 @@ from crampcheck.nlp.models import Mention
 from crampcheck.nlp.spelling import Speller
 
 _SPECIAL = re.compile(r"[|*@~#]")
+# a gap in an English term never runs over a contrast: "not swollen but red" is no "swollen ... red"
+_NO_CONTRAST = r"(?!(?:but|however|although|though|yet|whereas|except) )"
 
 
 class Pipeline(Protocol):
@@ -168,7 +170,7 @@ class EnglishPipeline:
         for spec in term.text.split():
             if spec.startswith("~"):
                 n = int(spec[1:] or 3)
-                pieces.append(f"(?: [^ .!?;][^ ]*){{0,{n}}}?")
+                pieces.append(f"(?: {_NO_CONTRAST}[^ .!?;][^ ]*){{0,{n}}}?")
                 continue
             sep = " " if pieces else ""
             if spec == "#":
@@ -197,9 +199,9 @@ class EnglishPipeline:
         for i, piece in enumerate(pieces):
             if (
                 i
-                and pieces[i - 1].startswith("(?: [^")
+                and pieces[i - 1].startswith("(?: " + _NO_CONTRAST)
                 and not piece.startswith(" ")
-                and not piece.startswith("(?: [")
+                and not piece.startswith("(?: " + _NO_CONTRAST)
             ):
                 piece = " " + piece
             out += piece
