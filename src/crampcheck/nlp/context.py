@@ -65,7 +65,9 @@ def _clean_cues(cues: Iterable[CueHit]) -> list[CueHit]:
     cues = list(cues)
     out: list[CueHit] = []
     groups = [[c for c in cues if c.kind not in _MARKERS]]
-    groups += [[c for c in cues if c.kind in (kind, "pseudo")] for kind in ("anchor", "relative", "third", "long_ago")]
+    groups += [
+        [c for c in cues if c.kind in (kind, "pseudo")] for kind in ("anchor", "relative", "third", "long_ago")
+    ]
     groups.append([c for c in cues if c.kind in ("ellipsis_no", "ellipsis_yes", "pseudo")])
     groups.append([c for c in cues if c.kind in ("self", "self_strong", "pseudo")])
     for group in groups:
@@ -129,12 +131,7 @@ def _other_person_clauses(
     own_cramps = [c for c in selves if clause_of(c) in cramp_clauses and clause_of(c) not in others_here]
     thirds = sum(1 for c in cues if c.kind == "third")
     first = min(relatives + selves, key=lambda c: (c.sent, c.start_u))
-    if (
-        first.kind == "self"
-        or own_cramps
-        or writer_replies
-        or (strong and thirds < len(selves) + len(strong))
-    ):
+    if first.kind == "self" or own_cramps or writer_replies or (strong and thirds < len(selves) + len(strong)):
         return {clause_of(r) for r in relatives}
     main = first.text
     writer = {clause_of(c) for c in selves + strong if clause_of(c) not in others_here}

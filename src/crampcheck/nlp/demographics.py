@@ -62,9 +62,7 @@ _EN_REL_BARE = re.compile(
     + r")\b",
     re.I,
 )
-_EN_BARE_SEX = re.compile(
-    r"(?:^|[.,;:(]\s*)(male|female|m|f)\s*(?=[,.;:)]|\s+\d|\s*$)", re.I
-)
+_EN_BARE_SEX = re.compile(r"(?:^|[.,;:(]\s*)(male|female|m|f)\s*(?=[,.;:)]|\s+\d|\s*$)", re.I)
 _EN_CODE_SEX = re.compile(r"\b\d{1,3}\s*(m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I)
 _EN_FEMALE_ONLY = re.compile(r"\b(?:pregnant|pregnancy|my period|periods|menopaus\w*|postpartum)\b", re.I)
 _EN_REL = re.compile(

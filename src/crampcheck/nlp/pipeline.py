@@ -217,7 +217,9 @@ class EnglishPipeline:
         assert isinstance(lit, frozenset)
         return all(tok in lit for tok in cue.text.split()) or "," in words[cue.end_u : target.end_u]
 
-    _JOINERS = frozenset({"but", "and", "though", "tho", "although", "whereas", "while", "either", "myself", "now"})
+    _JOINERS = frozenset(
+        {"but", "and", "though", "tho", "although", "whereas", "while", "either", "myself", "now"}
+    )
 
     def _stands_alone(self, doc: Doc, s: int, e: int) -> bool:
         """An elliptic reply ("I don't", "so do I") is its own clause: punctuation, a sentence edge or a
@@ -383,7 +385,8 @@ class ChinesePipeline:
         for fid, terms in by_finding.items():
             parts: list[str] = []
             names: dict[str, Term] = {}
-            for term in sorted(terms, key=lambda t: -len(self._literal(t.text))):
+            # a skip is tried first, so a longer match it should cancel cannot hide it
+            for term in sorted(terms, key=lambda t: (t.kind != "skip", -len(self._literal(t.text)))):
                 name = f"t{counter}"
                 counter += 1
                 names[name] = term
@@ -428,7 +431,12 @@ class ChinesePipeline:
         sides (a final particle allowed: "我没有啊")."""
         while e < len(text) and text[e] in "啊呀呢哦喔噢嘅的":
             e += 1
-        before = s == 0 or text[s - 1] in _ZH_PUNCT or text[max(0, s - 2) : s] in ("但是", "可是") or text[s - 1] == "但"
+        before = (
+            s == 0
+            or text[s - 1] in _ZH_PUNCT
+            or text[max(0, s - 2) : s] in ("但是", "可是")
+            or text[s - 1] == "但"
+        )
         return before and (e >= len(text) or text[e] in _ZH_PUNCT)
 
     @staticmethod

@@ -83,8 +83,12 @@ class Speller:
             cands |= {word + ch for ch in "abcdefghijklmnopqrstuvwxyz" if word + ch in self.known}
         cands.discard(word)
         if len(cands) > 1:  # "runing": the candidate that restores a doubled letter wins
-            doubled = {w for w in cands if len(w) == len(word) + 1 and any(
-                w[i] == w[i + 1] and w[:i] + w[i + 1 :] == word for i in range(len(w) - 1))}
+            doubled = {
+                w
+                for w in cands
+                if len(w) == len(word) + 1
+                and any(w[i] == w[i + 1] and w[:i] + w[i + 1 :] == word for i in range(len(w) - 1))
+            }
             if len(doubled) == 1:
                 return next(iter(doubled))
         return next(iter(cands)) if len(cands) == 1 else word
