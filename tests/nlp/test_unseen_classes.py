@@ -67,6 +67,12 @@ NEGATION_AND_CONTRAST: list[Case] = [
     ("No chest pain, just cramps in my calves while I'm cycling.", "during_exercise", "present"),
     ("Cramps in my hands, not in my feet.", "site_foot_toes", "absent"),
     ("Never been told I have thyroid problems.", "known_thyroid_underactive", "absent"),
+    ("There isn't a night without cramps in my toes.", "site_foot_toes", "present"),  # double negation
+    ("There isn't a night without cramps in my toes.", "frequent_episodes", "present"),
+    ("没有一天晚上脚趾不抽的", "site_foot_toes", "present"),
+    ("没有一天晚上脚趾不抽的", "at_night_in_bed", "present"),
+    ("On 20mg Lipitor. Not on any water tablets.", "takes_ppi", None),  # a denied class is no blanket denial
+    ("On 20mg Lipitor. Not on any water tablets.", "takes_diuretic", "absent"),
     ("家里没有人得过这种肌肉的病", "family_history_muscle_disease", "absent"),
 ]
 
@@ -98,6 +104,11 @@ MEDICINES: list[Case] = [
     ("在吃达克普隆", "takes_ppi", "present"),
     ("I'm on nothing at all, cramps in my feet.", "takes_statin", "absent"),
     ("佢冇食任何藥", "takes_diuretic", "absent"),
+    # any medicine name of the lexicon can be the new medicine, not only the few listed by hand
+    ("Started Lyrica last Tuesday and the cramps began two days later.", "new_medicine_before_onset", "present"),
+    ("上周二开始吃普瑞巴林，两天后就开始抽筋", "new_medicine_before_onset", "present"),
+    ("开了普瑞巴林还没开始吃", "new_medicine_before_onset", None),  # not started: no answer
+    ("开了普瑞巴林还没开始吃", "takes_other_cramp_drug", "absent"),
 ]
 
 CANTONESE: list[Case] = [
@@ -123,6 +134,11 @@ DANGERS: list[Case] = [
     ("I can't keep water down since last night.", "low_fluid_intake", "present"),
     ("咽东西疼，下巴发紧", "difficulty_swallowing", "present"),
     ("咽东西疼，下巴发紧", "site_jaw_face", None),
+    ("Breathing is noisy and hard.", "breathing_difficulty", "present"),
+    ("呼吸很费劲，有响声", "breathing_difficulty", "present"),
+    ("她一只脚又白又凉，另一只是热的", "foot_cold_pale_or_rest_pain", "present"),
+    ("嘴只能张开一指宽", "jaw_stiffness_trismus", "present"),
+    ("右边小腿比左边粗，还酸痛", "calf_swelling_one_leg", "present"),
 ]
 
 RECENT_OR_LONG_AGO: list[Case] = [

@@ -100,6 +100,7 @@ class Rules:
     anchored: frozenset[str] = frozenset()  # need a cramp word (an anchor cue) in their sentence
     fragment: int = 0  # a sentence this short (units) after one with a cramp word shares it
     recent: frozenset[str] = frozenset()  # about the last weeks: "last year" in the sentence drops them
+    past_drop: frozenset[str] = frozenset()  # "prescribed, not started yet" leaves them out (not absent)
 
 
 def _other_person_clauses(
@@ -268,6 +269,8 @@ def resolve(
             state = "absent"
         else:
             state = None if t.kind == "neg" else "present"
+        if past and t.finding in rules.past_drop:
+            continue  # a medicine not started yet says nothing about cramps after a new medicine
         if past and state is not None and t.kind in ("yes", "fixed") and t.finding not in rules.history:
             state = "absent"  # ended or not started: the answer about now is no
         if state is None:

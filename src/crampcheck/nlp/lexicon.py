@@ -24,6 +24,7 @@ A lexicon is data, not code.  Its shape (both languages)::
                                                    # a sentence of <= fragment units shares the cramp before it
     history_findings: [finding_id, ...]            # about the past (diagnoses, surgery): past cues keep them
     recent_findings: [finding_id, ...]             # about the last weeks: a `long_ago` cue in the sentence drops them
+    past_drop_findings: [finding_id, ...]          # an ended or unstarted state leaves them out rather than absent
     family_findings: [finding_id, ...]             # about the family: a relative's clause keeps them
     anchored: [finding_id, ...]                    # need an `anchor` cue (a cramp word) in their sentence
 
@@ -91,6 +92,7 @@ class Lexicon:
     family_findings: frozenset[str] = frozenset()
     anchored: frozenset[str] = frozenset()
     recent_findings: frozenset[str] = frozenset()
+    past_drop_findings: frozenset[str] = frozenset()
     fragment: int = 0
 
     @property
@@ -167,6 +169,11 @@ def load_lexicon(lang: str) -> Lexicon:
             terms.extend(Term(str(fid), kind, t) for t in _str_list(values, f"{where} findings.{fid}.{kind}"))
     for fid, names in (raw.get("medicines") or {}).items():
         terms.extend(Term(str(fid), "yes", t) for t in _str_list(names, f"{where} medicines.{fid}"))
+    if "MED" in macros:  # "started @MED": every medicine name of the lexicon counts, not a hand-kept few
+        names = [str(n) for ns in (raw.get("medicines") or {}).values() for n in ns]
+        if lang == "en":  # an English macro alternative is one token
+            names = [n for n in names if n.replace("*", "").isalnum()]
+        macros["MED"] = list(dict.fromkeys(macros["MED"] + names))
     cues_raw = raw.get("cues") or {}
     cues: dict[str, list[str]] = {}
     for kind in CUE_KINDS:
@@ -177,7 +184,7 @@ def load_lexicon(lang: str) -> Lexicon:
     scope = raw.get("scope") or {}
     sets = {
         k: frozenset(_str_list(raw.get(k), f"{where} {k}"))
-        for k in ("history_findings", "family_findings", "anchored", "recent_findings")
+        for k in ("history_findings", "family_findings", "anchored", "recent_findings", "past_drop_findings")
     }
     extra = {k: v for k, v in raw.items() if k not in {"macros", "findings", "medicines", "cues", "scope", *sets}}
     return Lexicon(
@@ -192,5 +199,6 @@ def load_lexicon(lang: str) -> Lexicon:
         family_findings=sets["family_findings"],
         anchored=sets["anchored"],
         recent_findings=sets["recent_findings"],
+        past_drop_findings=sets["past_drop_findings"],
         fragment=int(scope.get("fragment", 0)),
     )

@@ -66,6 +66,7 @@ class EnglishPipeline:
             lex.anchored,
             lex.fragment,
             lex.recent_findings,
+            lex.past_drop_findings,
         )
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
@@ -375,6 +376,7 @@ class ChinesePipeline:
             lex.anchored,
             lex.fragment,
             lex.recent_findings,
+            lex.past_drop_findings,
         )
         self.patterns: list[tuple[str, re.Pattern[str], dict[str, Term]]] = []
         self.first_chars: list[frozenset[str] | None] = []
