@@ -125,6 +125,8 @@ TYPOS: list[Case] = [
     ("thigh cramps after runing", "after_exercise", "present"),
     ("i dont smoke", "smoker", "absent"),
     ("cramsp in my thigh", "site_thigh", "present"),
+    ("cramps in my left calve", "site_calf", "present"),
+    ("hammy cramped up at the end of the game", "site_thigh", "present"),
 ]
 
 DANGERS: list[Case] = [
@@ -135,6 +137,12 @@ DANGERS: list[Case] = [
     ("咽东西疼，下巴发紧", "difficulty_swallowing", "present"),
     ("咽东西疼，下巴发紧", "site_jaw_face", None),
     ("Breathing is noisy and hard.", "breathing_difficulty", "present"),
+    # saying a function is normal denies the danger
+    ("嘴巴张得开，吞咽没问题，喘气正常。", "breathing_difficulty", "absent"),
+    ("嘴巴张得开，吞咽没问题，喘气正常。", "difficulty_swallowing", "absent"),
+    ("嘴巴张得开，吞咽没问题，喘气正常。", "jaw_stiffness_trismus", "absent"),
+    ("Swallowing is fine and my breathing is normal.", "difficulty_swallowing", "absent"),
+    ("Swallowing is fine and my breathing is normal.", "breathing_difficulty", "absent"),
     ("呼吸很费劲，有响声", "breathing_difficulty", "present"),
     ("她一只脚又白又凉，另一只是热的", "foot_cold_pale_or_rest_pain", "present"),
     ("嘴只能张开一指宽", "jaw_stiffness_trismus", "present"),
@@ -177,6 +185,8 @@ def test_unseen_class(text: str, finding: str, state: str | None) -> None:
         ("我姐姐怀孕了，她也抽筋。我45岁，男，大腿抽筋", 45, "male"),
         ("我替我妈问一下。她今年68岁，小腿抽筋。我自己在吃奥美拉唑，她没吃。", 68, "female"),
         ("我爸八十多了，腿抽筋", None, "male"),  # a decade is no age
+        ("45岁女，小腿抽筋", 45, "female"),
+        ("cramps in my left calve", None, None),
     ],
 )
 def test_age_and_sex(text: str, age: int | None, sex: str | None) -> None:
