@@ -98,9 +98,7 @@ class EnglishPipeline:
                 names[name] = (term, literal)
                 parts.append(f"(?P<{name}>{rx})")
                 if finding_anchors is not None:
-                    finding_anchors = (
-                        None if not term_anchors else finding_anchors + [f" {a} " for a in term_anchors]
-                    )
+                    finding_anchors = None if not term_anchors else finding_anchors + sorted(term_anchors)
             body = "|".join(parts)
             # a one-character look-ahead of the letters a match can start with lets most places be
             # rejected before the alternatives are tried (several times faster on long texts)
@@ -164,10 +162,12 @@ class EnglishPipeline:
         return [a.lower() for a in alts if a]
 
     def _compile(self, term: Term) -> tuple[str, frozenset[str], set[str]]:
-        """One term -> (regex over the token stream, its literal tokens, anchor tokens that must occur)."""
+        """One term -> (regex over the token stream, its literal tokens, anchors: strings of which one must
+        occur in the padded token stream for the term to match)."""
         pieces: list[str] = []
         literal: set[str] = set()
         anchors: set[str] = set()
+        alt_sets: list[set[str]] = []  # per alternation: " word " (or " prefix" for word*)
         for spec in term.text.split():
             if spec.startswith("~"):
                 n = int(spec[1:] or 3)
@@ -193,6 +193,7 @@ class EnglishPipeline:
                         "token; write it as its own term"
                     )
             literal.update(a.rstrip("*") for a in alts)
+            alt_sets.append({f" {a[:-1]}" if a.endswith("*") else f" {a} " for a in alts})
             rx = "|".join(re.escape(a[:-1]) + "[^ ]*" if a.endswith("*") else re.escape(a) for a in alts)
             pieces.append(f"{sep}(?:{rx})")
         # the gap pieces carry their own leading space; a token after a gap needs one too
@@ -206,9 +207,15 @@ class EnglishPipeline:
             ):
                 piece = " " + piece
             out += piece
-        # keep the longest literal token as the anchor (any one must be present for a match)
-        best = max(anchors, key=len) if anchors else None
-        return out, frozenset(literal), ({best} if best else set())
+        # the longest literal token is the anchor; without one, the alternation with the fewest (and longest)
+        # alternatives: any of them must be present for a match (a cheap test that skips most findings)
+        if anchors:
+            return out, frozenset(literal), {f" {max(anchors, key=len)} "}
+        if alt_sets:
+            best_set = min(alt_sets, key=lambda alts: (len(alts), -min(len(a) for a in alts)))
+            if all(len(a.strip()) >= 2 for a in best_set):
+                return out, frozenset(literal), best_set
+        return out, frozenset(literal), set()
 
     @staticmethod
     def _is_literal(cue: CueHit, target: TargetHit, words: list[str]) -> bool:
@@ -303,9 +310,13 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
     from re import _parser as sre  # type: ignore[attr-defined]
 
     def seq(items: list[tuple[object, object]]) -> set[str] | None:
-        for op, av in items:
+        for k, (op, av) in enumerate(items):
             if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
                 continue  # zero-width: the next item starts the match
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT) and isinstance(av, tuple) and av[0] == 0:
+                # an optional first item ("(左|右)?腿比"): it or whatever follows it starts the match
+                here, rest = seq(list(av[2])), seq(items[k + 1 :])
+                return None if here is None or rest is None else here | rest
             return item(op, av)
         return None
 
