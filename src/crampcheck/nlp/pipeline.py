@@ -86,7 +86,9 @@ class EnglishPipeline:
             key = f"T{i}"
             self.phrases.add(key, [doc])
             self.term_info[vocab.strings.add(key)] = (term, frozenset(t.lower_ for t in doc))
-        self.patterns: list[tuple[re.Pattern[str], dict[str, tuple[Term, frozenset[str]]], list[str] | None]] = []
+        self.patterns: list[
+            tuple[re.Pattern[str], dict[str, tuple[Term, frozenset[str]]], re.Pattern[str] | None]
+        ] = []
         counter = 0
         for _fid, items in by_finding.items():
             names: dict[str, tuple[Term, frozenset[str]]] = {}
@@ -104,7 +106,13 @@ class EnglishPipeline:
             # rejected before the alternatives are tried (several times faster on long texts)
             first = _first_chars(body)
             gate = f"(?=[{''.join(re.escape(c) for c in sorted(first))}])" if first else ""
-            self.patterns.append((re.compile(f"(?<![^ ]){gate}(?:{body})(?![^ ])"), names, finding_anchors))
+            # one of the anchors must occur in the padded token stream: one C-level search, not a Python loop
+            anchor_rx = (
+                re.compile("|".join(re.escape(a) for a in sorted(set(finding_anchors), key=len, reverse=True)))
+                if finding_anchors is not None
+                else None
+            )
+            self.patterns.append((re.compile(f"(?<![^ ]){gate}(?:{body})(?![^ ])"), names, anchor_rx))
         for kind in CUE_KINDS:
             docs = [self.nlp.make_doc(c) for c in lex.cues[kind]]
             if docs:
@@ -275,7 +283,7 @@ class EnglishPipeline:
             starts.append(pos)
             pos += len(w) + 1
         for rx, names, anchors in self.patterns:
-            if anchors is not None and not any(a in padded for a in anchors):
+            if anchors is not None and anchors.search(padded) is None:
                 continue
             for m in rx.finditer(stream):
                 term, literal = names[m.lastgroup or ""]
