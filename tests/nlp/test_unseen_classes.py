@@ -186,6 +186,8 @@ def test_unseen_class(text: str, finding: str, state: str | None) -> None:
         ("我替我妈问一下。她今年68岁，小腿抽筋。我自己在吃奥美拉唑，她没吃。", 68, "female"),
         ("我爸八十多了，腿抽筋", None, "male"),  # a decade is no age
         ("45岁女，小腿抽筋", 45, "female"),
+        ("Mum's 70 and I'm worried. The cramps wake her.", 70, "female"),
+        ("Grandpa is 88, cramps in his calves.", 88, "male"),
         ("cramps in my left calve", None, None),
     ],
 )

@@ -33,6 +33,14 @@ _EN_AGE = [
         + r")\b)",
         re.I,
     ),
+    re.compile(  # "Mum's 70", "Grandpa is 88" at the start of a sentence, without "my"
+        r"(?:^|[.!?]\s+)(?:"
+        + "|".join([_FEMALE_REL_EN, _MALE_REL_EN])
+        + r")(?:'s|\s+is|\s*,)\s*(\d{1,3})\b(?!\s*(?:"
+        + _UNITS_EN
+        + r")\b)",
+        re.I,
+    ),
     re.compile(r"\b(\d{1,3})\s*(?:m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I),
     re.compile(r"\b(?:male|female|man|woman|guy|lady)\s*,\s*(\d{1,3})\b", re.I),
     re.compile(r"^[^.!?\n\d]{0,60},\s*(\d{1,3})\s*[.,;](?!\d)", re.I),
