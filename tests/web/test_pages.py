@@ -1,4 +1,5 @@
-"""The web pages through plain HTML forms (no browser): the state in hidden fields, back, change, errors."""
+"""The web pages through plain HTML forms (no browser): the signed state in the URL, post/redirect/get, back,
+change, errors."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crampcheck.api import create_app
-from crampcheck.web.state import InterviewState, StateError
+from crampcheck.api.guard import signing_key
+from crampcheck.web.state import InterviewState, Page, StateError, unseal
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +21,19 @@ def client() -> Iterator[TestClient]:
 
 
 def hidden(html: str) -> list[tuple[str, str]]:
+    """The hidden fields of the page's state form (lang, s, q, view, pre), or of the plain state of the diary form."""
     return re.findall(r'<input type="hidden" name="([a-z]+)" value="([^"]*)">', html)
+
+
+def page_of(html: str) -> Page:
+    """The state the page carries (its signed ``s``), as the server reads it."""
+    m = re.search(r'name="s" value="([^"]+)"', html)
+    assert m, "the page carries no state"
+    return unseal(m.group(1), "en", signing_key())
+
+
+def asked_of(html: str) -> list[str]:
+    return page_of(html).state.asked
 
 
 def q_of(html: str) -> str | None:
@@ -30,10 +44,13 @@ def q_of(html: str) -> str | None:
 def post(client: TestClient, html: str, **extra: object) -> str:
     data: dict[str, list[str]] = {}
     for k, v in hidden(html):
-        data.setdefault(k, []).append(v)
+        if k in ("lang", "s", "q", "view", "pre"):
+            data.setdefault(k, []).append(v)
     for k, v in extra.items():
         data[k] = v if isinstance(v, list) else [str(v)]  # type: ignore[assignment]
-    r = client.post("/interview", data=data)
+    r = client.post("/interview", data=data, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]  # post/redirect/get
+    r = client.get(r.headers["location"])
     assert r.status_code == 200, r.text[:500]
     return r.text
 
@@ -60,11 +77,11 @@ def test_back_and_change(client: TestClient) -> None:
     assert second not in (None, "danger")
     back = post(client, html, action="back")
     assert q_of(back) == "danger"
-    assert ("asked", "danger") not in hidden(back)
+    assert "danger" not in asked_of(back)
     html = post(client, html, action="yes" if 'value="yes"' in html else "none")
     changed = post(client, html, action="change:danger")
     assert q_of(changed) == "danger"
-    assert [v for k, v in hidden(changed) if k == "asked"] == ["site"]
+    assert asked_of(changed) == ["site"]
 
 
 def test_emergency_goes_straight_to_results(client: TestClient) -> None:
@@ -78,7 +95,7 @@ def test_emergency_goes_straight_to_results(client: TestClient) -> None:
     assert "You said yes to" in res and 'id="yes"' in res and 'id="no"' in res and 'id="unknown"' in res
     done = post(client, res, action="yes")
     assert 'id="emergency"' in done and "Call emergency services now" in done
-    assert ("asked", "confirm:chest_pain") in hidden(done)
+    assert "confirm:chest_pain" in asked_of(done)
     fixed = post(client, res, action="no")
     assert 'id="emergency"' not in fixed and q_of(fixed) not in (None, "confirm:chest_pain")
     # the confirmation's answer wins (the earlier tick is kept only so that Back can restore it)
@@ -86,11 +103,12 @@ def test_emergency_goes_straight_to_results(client: TestClient) -> None:
 
 
 def test_tampered_state_is_refused_kindly(client: TestClient) -> None:
+    # the old plain fields are no longer read: without a signed state the form is refused
     r = client.post(
         "/interview", data={"age": "60", "sex": "male", "a": ["calf_pian:present:question"], "q": "danger"}
     )
     assert r.status_code == 400 and "start again" in r.text
-    r = client.post("/interview", data={"age": "60", "sex": "male", "a": ["<script>"]})
+    r = client.post("/interview", data={"age": "60", "sex": "male", "a": ["<script>"], "s": "<script>"})
     assert r.status_code == 400 and "<script>" not in r.text
 
 
@@ -131,10 +149,8 @@ def radios(html: str) -> list[tuple[str, str]]:
 def answers_of(html: str) -> dict[str, tuple[str, str]]:
     """finding -> (state, source) of the hidden state (a later answer wins)."""
     out: dict[str, tuple[str, str]] = {}
-    for k, v in hidden(html):
-        if k == "a":
-            f, s, src = v.split(":")[:3]
-            out[f] = (s, src)
+    for x in page_of(html).state.answers:
+        out[x.finding] = (x.state, x.source)
     return out
 
 
@@ -198,7 +214,7 @@ def test_free_text_is_pre_ticked_and_kept(client: TestClient, lang: str, text: s
 
 def test_what_was_understood_can_be_corrected_and_maybe_is_asked_later(client: TestClient) -> None:
     text = "my calf cramps at night, maybe some swelling in one leg"
-    html = client.post("/start", data={"age": "50", "sex": "female", "lang": "en", "text": text}).text
+    html = understood = client.post("/start", data={"age": "50", "sex": "female", "lang": "en", "text": text}).text
     checked = dict(radios(html))
     assert checked["u_calf_swelling_one_leg"] == "unknown" and 'value="unknown"' in html and "Maybe" in html
     assert checked["u_site_calf"] == "present"
@@ -212,11 +228,7 @@ def test_what_was_understood_can_be_corrected_and_maybe_is_asked_later(client: T
     bad = {**checked, "u_site_calf": "perhaps"}
     r = client.post(
         "/interview",
-        data={
-            **{k: [v for kk, v in hidden(html) if kk == k] for k, _ in hidden(html)},
-            **bad,
-            "view": "understood",
-        },
+        data={**{k: v for k, v in hidden(understood) if k in ("lang", "s", "view")}, **bad},
     )
     assert r.status_code == 400 and "start again" in r.text
 
