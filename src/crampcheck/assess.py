@@ -175,10 +175,10 @@ class Assessor:
         for cid, p in shown:
             cond = kb.conditions[cid]
             ci = self.net.cidx[cid]
-            raised: list[Contribution] = []
-            lowered: list[Contribution] = []
-            if ci in loo_rows:
-                raised, lowered = self._evidence(st.post, lr[ci], p - loo[loo_rows[ci]], lang)
+            # every shown cause is explained by the likelihood ratios; the leave-one-out change is computed for
+            # the first few (reported alongside, zero for the others)
+            deltas = p - loo[loo_rows[ci]] if ci in loo_rows else np.zeros(len(st.post.obs))
+            raised, lowered = self._evidence(st.post, lr[ci], deltas, lang)
             level, _ = st.levels[cid]
             conditions.append(
                 RankedCondition(

@@ -207,7 +207,6 @@ def seal(page: Page, key: bytes) -> str:
 
 def unseal(token: str, lang: str, key: bytes) -> Page:
     """The page named by a URL value; StateError if it is not one this server made, or is malformed."""
-    import hmac
 
     if not token or len(token) > MAX_TOKEN or token.count(".") != 1:
         raise StateError("s")
