@@ -183,7 +183,12 @@ def test_when_to_see_someone_is_open_when_it_holds_the_medicine_question(browser
     answer_no_until_result(page)
     see = page.locator("#advice-see")
     assert see.get_attribute("open") is not None
-    assert re.search(r"medicine", see.locator("ul.advice").first.inner_text(), re.I)
+    # the item that asks about the water tablet is shown, not folded away
+    item = page.locator("#advice-item-review_medicines")
+    assert item.is_visible() and re.search(r"medicines", item.inner_text(), re.I)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"results page (water tablet): {height} px = {height / 844:.2f} phone screens")
+    assert height / 844 <= MAX_SCREENS
     shot(page, "22-result-water-tablet-see-open")
     ctx.close()
 

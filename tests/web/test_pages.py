@@ -3,7 +3,9 @@ change, errors."""
 
 from __future__ import annotations
 
+import base64
 import re
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -11,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from crampcheck.api import create_app
 from crampcheck.api.guard import signing_key
-from crampcheck.web.state import InterviewState, Page, StateError, unseal
+from crampcheck.web.services import country_for
+from crampcheck.web.state import MAX_TOKEN, InterviewState, Page, StateError, seal, unseal
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +251,121 @@ def test_none_of_the_others_is_explicit_and_continue_is_not(client: TestClient) 
     assert cont["fever"][0] == "present" and "chest_pain" not in cont  # a danger sign left unticked: unanswered
     others = answers_of(post(client, html, action="none", tick=["fever"]))
     assert others["fever"][0] == "present" and others["chest_pain"] == ("absent", "question")
+
+
+# --- the state in the URL (post/redirect/get) -------------------------------------------------------------
+def _first_question(client: TestClient) -> str:
+    r = client.post("/start", data={"age": "67", "sex": "female", "lang": "en", "site": ["site_calf"]})
+    return r.text
+
+
+def test_every_step_is_a_get_of_its_own_url(client: TestClient) -> None:
+    r = client.post(
+        "/start", data={"age": "67", "sex": "female", "lang": "en", "site": ["site_calf"]}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith("/interview?lang=en&s=")
+    page = client.get(r.headers["location"])
+    assert page.status_code == 200 and q_of(page.text) == "danger"
+    assert page.headers["hx-push-url"] == r.headers["location"]  # htmx shows this address, so reload finds it
+    again = client.get(r.headers["location"])
+    assert q_of(again.text) == "danger"  # a reload: the same page
+    res = client.post(
+        "/interview", data={**dict(hidden(page.text)), "action": "finish"}, follow_redirects=False
+    ).headers["location"]
+    assert res.startswith("/results?lang=en&s=")
+    first, second = client.get(res).text, client.get(res).text
+    assert re.findall(r'class="cause-name">([^<]+)<', first) == re.findall(r'class="cause-name">([^<]+)<', second)
+    # the same results in the other language: only the lang value of the address changes
+    zh = client.get(res.replace("lang=en", "lang=zh")).text
+    assert '<html lang="zh-Hans">' in zh and 'id="triage"' in zh
+
+
+def test_a_changed_or_oversized_state_is_refused(client: TestClient) -> None:
+    html = _first_question(client)
+    token = dict(hidden(html))["s"]
+    data, sig = token.split(".")
+    for bad in (
+        data + "A." + sig,
+        data + "." + sig[:-2] + ("AA" if not sig.endswith("AA") else "BB"),
+        "x" * 7000,
+        "",
+    ):
+        r = client.get("/interview", params={"lang": "en", "s": bad})
+        assert r.status_code in (400, 422) or r.history, bad[:40]
+        if r.status_code == 400:
+            assert "start again" in r.text
+    st = InterviewState.from_form("en", "30", "male", [], [])
+    key = b"k" * 32
+    big = Page(state=st, words={f"f{k}": "x" * 80 for k in range(2000)})
+    with pytest.raises(StateError):
+        seal(big, key)  # never a URL longer than MAX_TOKEN
+    ok = seal(Page(state=st, ask="danger", prefill={"fever": "present"}), key)
+    assert len(ok) <= MAX_TOKEN
+    back = unseal(ok, "en", key)
+    assert back.ask == "danger" and back.prefill == {"fever": "present"} and back.state.age == 30
+    with pytest.raises(StateError):
+        unseal(ok, "en", b"another key" * 3)
+
+
+def test_the_state_holds_no_free_text(client: TestClient) -> None:
+    text = "my calves cramp at night; my name is Alice Example and my phone is 07700 900123"
+    r = client.post(
+        "/start", data={"age": "50", "sex": "female", "lang": "en", "text": text}, follow_redirects=False
+    )
+    token = r.headers["location"].split("s=")[1]
+    payload = token.split(".")[0]
+    raw = zlib.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))).decode()
+    assert "Alice" not in raw and "07700" not in raw  # only the words each finding was understood from
+    assert "at_night_in_bed" in raw
+
+
+@pytest.mark.parametrize(
+    ("header", "lang", "number"),
+    [
+        ("en-GB,en;q=0.9", "en", "999"),
+        ("en-US,en;q=0.9", "en", "911"),
+        ("zh-CN,zh;q=0.9", "zh", "120"),
+        ("zh-TW", "zh", "119"),
+        ("zh-HK,en-GB;q=0.5", "zh", "999"),
+        ("fr-FR,en;q=0.5", "en", "112"),
+        ("", "en", "112"),
+        ("", "zh", "120"),
+        ("en-GB", "zh", "999"),
+    ],
+)
+def test_country_of_the_browser(header: str, lang: str, number: str) -> None:
+    assert country_for(header, lang).emergency == number
+
+
+def test_unknown_addresses_get_a_page_in_a_browser_and_json_elsewhere(client: TestClient) -> None:
+    r = client.get("/nowhere", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html") and 'id="home"' in r.text
+    r = client.get("/nowhere?lang=zh", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert "找不到" in r.text or "页面" in r.text
+    r = client.get("/v1/nowhere", headers={"Accept": "text/html"})
+    assert r.headers["content-type"].startswith("application/problem+json")
+    r = client.get("/nowhere", headers={"Accept": "application/json"})
+    assert r.headers["content-type"].startswith("application/problem+json")
+    r = client.get("/start", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/?lang=")
+
+
+def test_nothing_understood_is_said(client: TestClient) -> None:
+    for lang, words in (("en", "could not find any symptoms"), ("zh", "没能从您的描述中找到")):
+        html = client.post("/start", data={"age": "30", "sex": "male", "lang": lang, "text": "asdf qwerty"}).text
+        assert words in html and q_of(html) == "danger"
+
+
+def test_change_keeps_the_later_answers_as_choices(client: TestClient) -> None:
+    html = _first_question(client)
+    html = post(client, html, action="none")
+    second = q_of(html)
+    opts = sorted(shown_options(html))
+    assert second and opts
+    html = post(client, html, action="answer", tick=[opts[0]])
+    assert "asks the questions after it again" in html
+    html = post(client, html, action="change:danger")
+    assert q_of(html) == "danger"
+    html = post(client, html, action="none")
+    assert q_of(html) == second
+    assert f'value="{opts[0]}" checked' in html

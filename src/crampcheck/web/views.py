@@ -439,7 +439,7 @@ LIKELY_FOR_ADVICE = 0.05
 
 def top_advice(a: Assessor, result: Assessment) -> list[str]:
     """The advice shown open: the item of the triage level (except at an emergency, where the banner and its
-    call button say it) and the first, most important item of each of the likely causes. Everything else is
+    call button say it) and the most important item of each of the likely causes. Everything else is
     folded. The order of ``result.advice`` is the core's (most important first)."""
     top: list[str] = []
     level = result.triage.level
@@ -450,8 +450,12 @@ def top_advice(a: Assessor, result: Assessment) -> list[str]:
     for c in result.conditions[:TOP_CAUSES]:
         if c.probability < LIKELY_FOR_ADVICE:
             continue
-        first = next((x.id for x in result.advice if c.id in x.for_conditions), None)
-        if first is not None and first not in top:
+        # its first item mainly about it (the cause it names first), else its first item not shown yet: an item
+        # shared by several causes (stretching) is shown once, and the next cause gets its own (the medicines)
+        own = (x.id for x in result.advice if x.for_conditions[:1] == [c.id] and x.id not in top)
+        shared = (x.id for x in result.advice if c.id in x.for_conditions and x.id not in top)
+        first = next(own, None) or next(shared, None)
+        if first is not None:
             top.append(first)
     if not top:  # no cause-specific advice: the most important item of all
         top = [x.id for x in result.advice[:1]]
