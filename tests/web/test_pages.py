@@ -369,3 +369,33 @@ def test_change_keeps_the_later_answers_as_choices(client: TestClient) -> None:
     html = post(client, html, action="none")
     assert q_of(html) == second
     assert f'value="{opts[0]}" checked' in html
+
+
+def _assessed(answers: dict[str, str], age: int = 68, sex: str = "male"):  # type: ignore[no-untyped-def]
+    from crampcheck.assess import default_assessor
+    from crampcheck.schema import Answer, AssessRequest
+
+    a = default_assessor()
+    req = AssessRequest(
+        age=age,
+        sex=sex,  # type: ignore[arg-type]
+        lang="en",
+        answers=[Answer(finding=f, state=s, source="question") for f, s in answers.items()],  # type: ignore[arg-type]
+    )
+    return a, a.assess(req)
+
+
+def test_top_advice_is_personal_and_one_per_likely_cause() -> None:
+    from crampcheck.web.views import top_advice
+
+    a, res = _assessed({"site_calf": "present", "at_night_in_bed": "present", "takes_diuretic": "present"})
+    top = top_advice(a, res)
+    assert "review_medicines" in top  # written for a medicine the person takes
+    by_id = {x.id: x for x in res.advice}
+    firsts = [by_id[t].for_conditions[:1] for t in top if by_id[t].for_conditions]
+    assert len(firsts) == len({tuple(f) for f in firsts}), "two open items mainly about the same cause"
+    assert len(top) <= 5 < len(res.advice)
+    # at an emergency the banner says "call": the advice item that says it again is not opened as well
+    a, res = _assessed({"chest_pain": "present", "breathing_difficulty": "present"}, age=60)
+    assert res.triage.level == "emergency"
+    assert "call_emergency_now" not in top_advice(a, res)

@@ -439,7 +439,8 @@ LIKELY_FOR_ADVICE = 0.05
 
 def top_advice(a: Assessor, result: Assessment) -> list[str]:
     """The advice shown open: the item of the triage level (except at an emergency, where the banner and its
-    call button say it) and the most important item of each of the likely causes. Everything else is
+    call button say it), the items written for something the person said yes to (``requires_any``: their
+    medicine), and the most important item of each of the likely causes. Everything else is
     folded. The order of ``result.advice`` is the core's (most important first)."""
     top: list[str] = []
     level = result.triage.level
@@ -447,9 +448,17 @@ def top_advice(a: Assessor, result: Assessment) -> list[str]:
         spec = a.kb.advice.get(x.id)
         if spec is not None and spec.levels and level != "emergency":
             top.append(x.id)
+    # an item written for something the person said yes to (a water tablet, a statin) is about them: open,
+    # whatever the probability of the cause it is filed under
+    said_yes = {f for f, v in {x.finding: x.state for x in result.answers}.items() if v == "present"}
+    for x in result.advice:
+        spec = a.kb.advice.get(x.id)
+        if spec is not None and set(spec.requires_any) & said_yes and x.id not in top:
+            top.append(x.id)
+    by_id = {x.id: x for x in result.advice}
     for c in result.conditions[:TOP_CAUSES]:
-        if c.probability < LIKELY_FOR_ADVICE:
-            continue
+        if c.probability < LIKELY_FOR_ADVICE or any(by_id[t].for_conditions[:1] == [c.id] for t in top):
+            continue  # unlikely, or an item mainly about it is open already
         # its first item mainly about it (the cause it names first), else its first item not shown yet: an item
         # shared by several causes (stretching) is shown once, and the next cause gets its own (the medicines)
         own = (x.id for x in result.advice if x.for_conditions[:1] == [c.id] and x.id not in top)
