@@ -48,7 +48,8 @@ from crampcheck.triage import Triage as TriageRules
 
 SHOW_CONDITIONS = 8
 EXPLAIN_CONDITIONS = 5
-MIN_DELTA = 0.005
+# an answer is shown as evidence for (against) a cause when it makes it at least this many times more (less) likely
+EVIDENCE_FACTOR = 1.2
 LIKELY_CAUSE = 0.5  # "the likely cause" only for a cause more likely than not; below it, "a possible cause"
 MAX_SHOWN = 0.999  # no cause is ever given as certain
 # crampcheck policy: from this probability that no modelled cause is present, the result says first that none of
@@ -180,25 +181,10 @@ class Assessor:
         for cid, p in shown:
             cond = kb.conditions[cid]
             ci = self.net.cidx[cid]
-            raised: list[Contribution] = []
-            lowered: list[Contribution] = []
-            if ci in loo_rows:
-                deltas = p - loo[loo_rows[ci]]
-                for j in np.flatnonzero(np.abs(deltas) >= MIN_DELTA).tolist():
-                    fj, yes = st.post.obs[j]
-                    fid = self.net.findings[fj]
-                    delta = float(deltas[j])
-                    f = kb.findings[fid]
-                    c = Contribution(
-                        finding=fid,
-                        state="present" if yes else "absent",
-                        text=(f.plain.get(lang) if yes else _negated(f.plain.get(lang), lang)),
-                        delta=round(delta, 4),
-                        factor=round(float(lr[ci, j]), 3),
-                    )
-                    (raised if delta > 0 else lowered).append(c)
-                raised.sort(key=lambda c: -c.delta)
-                lowered.sort(key=lambda c: c.delta)
+            # every shown cause is explained by the likelihood ratios; the leave-one-out change is computed for
+            # the first few (reported alongside, zero for the others)
+            deltas = p - loo[loo_rows[ci]] if ci in loo_rows else np.zeros(len(st.post.obs))
+            raised, lowered = self._evidence(st.post, lr[ci], deltas, lang)
             level, _ = st.levels[cid]
             conditions.append(
                 RankedCondition(
@@ -238,6 +224,52 @@ class Assessor:
                 neglected_mass_bound=st.post.neglected_bound,
             ),
         )
+
+    # --- explanations ---------------------------------------------------------------------------------------
+    def _evidence(
+        self, post: Posterior, factors: np.ndarray, deltas: np.ndarray, lang: str
+    ) -> tuple[list[Contribution], list[Contribution]]:
+        """Supporting and conflicting evidence for one condition, as Infermedica's ``/explain`` gives them: only
+        the person's own answers, each judged by its likelihood ratio for this condition alone against no cause
+        (``factors``), so that the features that define a cause are still named when its probability is near
+        certain and the leave-one-out change (``deltas``, reported alongside) is flat.
+
+        * supporting: a "yes" whose ratio is at least ``EVIDENCE_FACTOR`` (a "no" never supports a cause: that
+          an unrelated finding is absent says nothing for it);
+        * conflicting: any answer whose ratio is at most ``1 / EVIDENCE_FACTOR`` (a "no" only when the finding
+          is typical of the cause, so that its absence lowers it); a ratio near 1 is never shown.
+
+        An absent finding reads in its own negative wording (``negative`` in text/findings.yaml), never "no " +
+        its plain text."""
+        kb = self.kb
+        raised: list[Contribution] = []
+        lowered: list[Contribution] = []
+        for j, (fj, yes) in enumerate(post.obs):
+            factor = float(factors[j])
+            if not np.isfinite(factor) or (1 / EVIDENCE_FACTOR < factor < EVIDENCE_FACTOR):
+                continue
+            if factor >= EVIDENCE_FACTOR and not yes:
+                continue
+            fid = self.net.findings[fj]
+            f = kb.findings[fid]
+            text = f.plain.get(lang) if yes else (f.negative.get(lang) or _negated(f.plain.get(lang), lang))
+            c = Contribution(
+                finding=fid,
+                state="present" if yes else "absent",
+                text=text,
+                delta=round(float(deltas[j]), 4),
+                factor=round(factor, 3),
+            )
+            (raised if factor > 1 else lowered).append(c)
+
+        # strongest first: the ratio, and what the answer changed here (a defining feature keeps its place near
+        # certainty, where every change is small)
+        def weight(c: Contribution) -> float:
+            return abs(float(np.log(c.factor))) + 10 * abs(c.delta)
+
+        raised.sort(key=weight, reverse=True)
+        lowered.sort(key=weight, reverse=True)
+        return raised, lowered
 
     # --- texts --------------------------------------------------------------------------------------------
     def _triage_model(self, tri: TriageResult, prob: Mapping[str, float], lang: str) -> Triage:

@@ -176,7 +176,10 @@ def create_app() -> FastAPI:
     except ImportError as e:
         log.info("web pages not included: %s", e)
     else:
+        from crampcheck.web.views import error_page
+
         app.include_router(web_router)
+        app.state.html_error = error_page  # a browser at an unknown address gets a page, not JSON
     try:
         from crampcheck.web.diary_views import router as diary_pages
     except ImportError as e:

@@ -21,7 +21,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -151,9 +151,23 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     return validation_problem(fields, request.url.path)
 
 
-async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+def _browser_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a client that wants JSON)."""
+    if request.url.path.startswith(("/v1/", "/static/")):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    html_error = getattr(request.app.state, "html_error", None)
+    if status in (404, 405) and html_error is not None and _browser_page(request):
+        page: Response = html_error(request, status)
+        if status == 405 and exc.headers:
+            page.headers.update(exc.headers)
+        return page
     if status == 404:
         detail = f"no resource at {request.url.path}; see /docs for the API"
         type_ = T_NOT_FOUND

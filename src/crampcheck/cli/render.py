@@ -8,6 +8,7 @@ never cut: table cells fold.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console, Group
@@ -16,7 +17,7 @@ from rich.text import Text
 
 from crampcheck.cli.output import FoldTable
 from crampcheck.i18n import translator
-from crampcheck.schema import Assessment, percent
+from crampcheck.schema import Assessment, RankedCondition, percent
 
 LEVEL_STYLE = {"self_care": "green", "doctor": "yellow", "urgent": "dark_orange", "emergency": "bold white on red"}
 GRADE_STYLE = {"strong": "green", "moderate": "cyan", "weak": "yellow", "none": "red", "contradicted": "red"}
@@ -25,6 +26,28 @@ GRADE_STYLE = {"strong": "green", "moderate": "cyan", "weak": "yellow", "none": 
 def bar(p: float, width: int = 20) -> str:
     full = int(round(p * width))
     return "█" * full + "░" * (width - full)
+
+
+def why_text(c: RankedCondition, _: Callable[[str], str]) -> Text:
+    """The "why" of one cause, as the web page gives it: the same supporting and conflicting evidence (the
+    assessment's ``raised_by`` / ``lowered_by``: the person's own answers, absent findings in their own negative
+    wording), under the same headings. Plain text, never Rich markup (a finding's words are not markup)."""
+    out = Text()
+    if c.raised_by:
+        out.append(_("What fits this cause:"), style="bold")
+        for x in c.raised_by:
+            out.append("\n+ ", style="green")
+            out.append(x.text)
+    if c.lowered_by:
+        if out:
+            out.append("\n")
+        out.append(_("What does not fit:"), style="bold")
+        for x in c.lowered_by:
+            out.append("\n− ", style="red")
+            out.append(x.text)
+    if not out:
+        out.append(_("None of your answers points to or away from this cause; it is common in people like you."))
+    return out
 
 
 def render(console: Console, a: Assessment, saved_to: Path | None = None, rerun: str | None = None) -> None:
@@ -50,13 +73,7 @@ def render(console: Console, a: Assessment, saved_to: Path | None = None, rerun:
     t.add_column(_("Probability"), ratio=2)
     t.add_column(_("Why"), ratio=5)
     for c in a.conditions:
-        why = [Text.assemble(("+", "green"), " ", x.text) for x in c.raised_by[:4]]
-        why += [Text.assemble(("−", "red"), " ", x.text) for x in c.lowered_by[:2]]
-        t.add_row(
-            Text(c.name),
-            Text(f"{bar(c.probability, 12)} {percent(c.probability)}"),
-            Text("\n").join(why) if why else Text("—"),
-        )
+        t.add_row(Text(c.name), Text(f"{bar(c.probability, 12)} {percent(c.probability)}"), why_text(c, _))
     if a.none_fits_well:
         console.print(
             Text(
