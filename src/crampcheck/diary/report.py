@@ -25,7 +25,7 @@ from crampcheck.diary.fields import EPISODE
 from crampcheck.diary.readmodel import read_diary
 from crampcheck.diary.records import StoredAssessment
 from crampcheck.errors import CrampcheckError, InputError
-from crampcheck.schema import Assessment
+from crampcheck.schema import Assessment, AssessRequest
 from crampcheck.storage.models import User
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -258,15 +258,18 @@ def in_language(record: Assessment | StoredAssessment, lang: str) -> tuple[Asses
     if record.lang == lang:
         return record, True
     assessment: Assessment | StoredAssessment = record
-    if isinstance(record, StoredAssessment):
-        try:
-            assessment = Assessment.model_validate(record.model_dump(mode="json", exclude={"record_version"}))
-        except ValueError:
-            assessment = record
     from crampcheck.assess import default_assessor
     from crampcheck.diary.verify import verified_assessment
 
     assessor = default_assessor()
+    if isinstance(record, StoredAssessment) and record.kb_version == assessor.kb.version:
+        # the same answers, assessed again in this language by the knowledge base that saved them
+        try:
+            answers = [x.model_dump() for x in record.answers]
+            req = AssessRequest(age=record.age, sex=record.sex, answers=answers, lang=lang)  # type: ignore[arg-type]
+            return assessor.assess(req), True
+        except (CrampcheckError, ValueError):
+            pass
     if isinstance(assessment, Assessment):
         try:
             return verified_assessment(assessor, assessment.model_copy(update={"lang": lang})), True
