@@ -41,7 +41,7 @@ FOLLOW_UP = "_more"  # suffix of the follow-up of a checklist that left findings
 SUBSET = "+"  # "<checklist>+<f1>+<f2>": the checklist showing only those of its options
 STOP_CHANGE = 0.04  # stop when no question has this much chance of changing the top cause or the level
 MAX_STAKE = 8  # a rule with more open findings than this is left to the questions' own value
-ITEM_VALUE = 0.06  # bits: an option worth less than this is not shown on a checklist (it stays unanswered)
+ITEM_VALUE = 0.04  # bits: an option worth less than this is not shown on a checklist (it stays unanswered)
 
 
 @dataclass(frozen=True)
