@@ -34,9 +34,23 @@ def bind_tcp_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(host: str, port: int, workers: int = 1, log_level: str = "warning", app: str = APP) -> None:
+def run(
+    host: str,
+    port: int,
+    workers: int = 1,
+    log_level: str = "warning",
+    app: str = APP,
+    proxy_headers: bool = False,
+    trusted_proxies: str = "127.0.0.1,::1",
+) -> None:
     """Serve the app (``app``: the import string of an app factory) until interrupted (raises OSError when
-    the address cannot be used)."""
+    the address cannot be used).
+
+    With ``proxy_headers``, uvicorn's own ProxyHeadersMiddleware takes the client address and the scheme from
+    ``X-Forwarded-For`` / ``X-Forwarded-Proto`` of a peer in ``trusted_proxies`` (addresses or networks,
+    comma-separated, ``*`` any) and ignores them from any other peer. A request that reached the proxy over
+    https then has the scheme https, and the sign-in and CSRF cookies are ``Secure``. The headers stay in the
+    request, so the tokenless local user is never granted to a proxied request (crampcheck.api.diary)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -51,7 +65,8 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "warning", app:
         log_level=log_level,
         http=LimitedHttpToolsProtocol,  # httptools with head size, header count and slow-client limits
         loop="asyncio",
-        proxy_headers=False,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=trusted_proxies,
         server_header=False,
         limit_concurrency=MAX_CONNECTIONS,  # beyond this, new requests get 503 instead of exhausting descriptors
     )
