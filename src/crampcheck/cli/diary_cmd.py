@@ -109,8 +109,17 @@ def _main(
 def _parse_when(value: str | None, _: Translate) -> dt.datetime:
     if value is None or value == "now":
         return dt.datetime.now().replace(microsecond=0)
+    from crampcheck.diary.bounds import OffsetError, parse_local_time
+
     try:
-        return dt.datetime.fromisoformat(value)
+        return parse_local_time(value.strip().replace(" ", "T", 1))
+    except OffsetError:
+        raise failure(
+            _("--when {value!r}: give the local time without a time-zone offset, like 2024-05-01T03:10").format(
+                value=value
+            ),
+            _,
+        ) from None
     except ValueError:
         raise failure(
             _("--when {value!r} is not a date-time like 2024-05-01T03:10 (or 'now')").format(value=value), _
@@ -122,8 +131,10 @@ def _parse_day(value: str | None, _: Translate) -> dt.date:
         return dt.date.today()
     if value == "yesterday":
         return dt.date.today() - dt.timedelta(days=1)
+    from crampcheck.diary.bounds import parse_day
+
     try:
-        return dt.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise failure(
             _("DAY {value!r} is not a date like 2024-05-01 (or 'today', 'yesterday')").format(value=value), _

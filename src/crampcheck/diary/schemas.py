@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from crampcheck.diary.bounds import DiaryDay, DiaryTime, check_optional_text, check_text
+from crampcheck.diary.bounds import (
+    DiaryDay,
+    DiaryTime,
+    StoredTime,
+    check_optional_text,
+    check_text,
+    whole_number,
+)
 
 Muscle = Literal["hand", "forearm", "calf", "foot", "thigh", "trunk", "jaw_face", "other"]
 Side = Literal["left", "right", "both"]
@@ -24,9 +32,12 @@ def _blank_to_none(v: object) -> object:
 
 
 class EpisodeBase(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: a number is a JSON number (not true, not "5"), a flag a JSON boolean, as the schema says
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    duration_s: int | None = Field(default=None, ge=0, le=86_400, description="how long it lasted, seconds")
+    duration_s: Annotated[int, Field(ge=0, le=86_400), BeforeValidator(whole_number)] | None = Field(
+        default=None, description="how long it lasted, seconds"
+    )
     side: Side | None = Field(default=None, description="left, right or both")
     activity: str | None = Field(default=None, max_length=200, description="what you were doing")
     relief: str | None = Field(default=None, max_length=200, description="what relieved it")
@@ -38,29 +49,44 @@ class EpisodeBase(BaseModel):
 
 class EpisodeCreate(EpisodeBase):
     started_at: DiaryTime = Field(
-        description="local time the cramp began, e.g. 2024-05-01T03:10 (from 1900-01-01 to now)"
+        description="local wall-clock time the cramp began, without a time-zone offset, e.g. 2024-05-01T03:10 "
+        "(from 1900-01-01 to now)"
     )
     muscle: Muscle = Field(description="which muscle: hand, forearm, calf, foot, thigh, trunk, jaw_face, other")
-    severity: int = Field(ge=0, le=10, description="0 (none) to 10 (worst imaginable)")
+    severity: Annotated[int, Field(ge=0, le=10), BeforeValidator(whole_number)] = Field(
+        description="0 (none) to 10 (worst imaginable)"
+    )
 
-    @field_validator("started_at")
-    @classmethod
-    def _naive_local(cls, v: dt.datetime) -> dt.datetime:
-        # the diary keeps local wall-clock time; an aware time is converted to its own local reading
-        return v.replace(tzinfo=None)
+
+def _not_nullable(*names: str) -> Callable[[dict[str, Any]], None]:
+    """A json_schema_extra that documents ``names`` without null: left out they keep their value, and null
+    (emptying them) is refused."""
+
+    def edit(schema: dict[str, Any]) -> None:
+        for name in names:
+            prop = schema["properties"][name]
+            prop.pop("default", None)
+            options = [o for o in prop.pop("anyOf", []) if o.get("type") != "null"]
+            if options:
+                prop.update(options[0])
+
+    return edit
 
 
 class EpisodeUpdate(EpisodeBase):
+    model_config = ConfigDict(json_schema_extra=_not_nullable("started_at", "muscle", "severity"))
+
+    # leave a field out to keep it; these three cannot be emptied
     started_at: DiaryTime | None = None
     muscle: Muscle | None = None
-    severity: int | None = Field(default=None, ge=0, le=10)
+    severity: Annotated[int, Field(ge=0, le=10), BeforeValidator(whole_number)] | None = None
 
 
 class EpisodePublic(EpisodeCreate):
-    model_config = ConfigDict(extra="forbid", from_attributes=True)
+    model_config = ConfigDict(extra="forbid", from_attributes=True, strict=False)
 
     # what is stored is shown as it is (rows written before the bounds existed stay readable)
-    started_at: dt.datetime = Field(description="local time the cramp began")
+    started_at: StoredTime = Field(description="local wall-clock time the cramp began")
     _clean = field_validator("activity", "relief", "note")(lambda v: v)
     id: int
     source: Source = "manual"
@@ -69,7 +95,7 @@ class EpisodePublic(EpisodeCreate):
 class ExposureIn(BaseModel):
     """What one day was like; every field is optional (unknown stays empty)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     day: DiaryDay = Field(description="the day, from 1900-01-01 to today")
     exercise_minutes: float | None = Field(default=None, ge=0, le=1440)
@@ -104,6 +130,8 @@ class ExposureIn(BaseModel):
 
 
 class ExposurePublic(ExposureIn):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
     day: dt.date  # as stored
     _clean = field_validator("note")(lambda v: v)
     id: int

@@ -32,7 +32,7 @@ from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
 from crampcheck.api.guard import CSRF_COOKIE, CSRF_FIELD, csrf_input, csrf_valid
 from crampcheck.assess import Assessor
 from crampcheck.diary import service
-from crampcheck.diary.bounds import MAX_DB_INT, check_text
+from crampcheck.diary.bounds import MAX_DB_INT, check_text, parse_local_time
 from crampcheck.diary.errors import AuthError, ConflictError, NotFoundError
 from crampcheck.diary.schemas import EpisodeCreate, EpisodePublic, EpisodeUpdate, ExposureIn, ExposurePublic
 from crampcheck.diary.triggers import TriggerReport, analyse_tables
@@ -402,7 +402,7 @@ def parse_episode(form: Mapping[str, str], lang: str) -> tuple[EpisodeCreate | N
     started: dt.datetime | None = None
     raw_when = form.get("started_at", "").strip()
     try:
-        started = dt.datetime.fromisoformat(raw_when.replace(" ", "T")).replace(tzinfo=None, second=0)
+        started = parse_local_time(raw_when.replace(" ", "T", 1)).replace(second=0)
         if started.year < 1900:
             raise ValueError(raw_when)
         if started > dt.datetime.now() + FUTURE_SLACK:
