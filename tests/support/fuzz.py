@@ -49,6 +49,7 @@ def run_engine(
     seed: int = 15,
     stateful_steps: int | None = None,
     valid_may_be_refused: dict[str, str] | None = None,
+    coverage: bool = True,
 ) -> FuzzResult:
     """Run schemathesis (all phases, all checks) against ``app`` in process and count what happened.
 
@@ -59,7 +60,7 @@ def run_engine(
         "seed": seed,
         "checks": {"enabled": True},
         "generation": {"max-examples": max_examples, "database": "none", "mode": "all"},
-        "phases": {"stateful": {"enabled": True}},
+        "phases": {"stateful": {"enabled": True}, "coverage": {"enabled": coverage}},
         "operations": [
             {
                 "include-name": label,
