@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from crampcheck.api.guard import has_proxy_header
 from crampcheck.api.problems import FieldError as ProblemField
 from crampcheck.api.problems import ProblemError, problem_response
+from crampcheck.api.ratelimit import RateLimited, client_key, signin_failures
 from crampcheck.api.routes_common import get_assessor
 from crampcheck.diary import csvio, service
 from crampcheck.diary.bounds import MAX_DB_INT, LocalDay, LocalTime
@@ -54,6 +55,7 @@ T_CONFLICT = "urn:crampcheck:problem:conflict"
 T_VALIDATION = "urn:crampcheck:problem:validation"
 T_IMPORT = "urn:crampcheck:problem:csv-import"
 T_BUSY = "urn:crampcheck:problem:storage-busy"
+T_RATE = "urn:crampcheck:problem:too-many-sign-in-failures"
 BUSY_RETRY_S = 5
 
 
@@ -75,6 +77,15 @@ class DiaryRoute(APIRoute):
                     instance=path,
                     errors=[ProblemField(field="header.authorization", message=str(exc))],
                     headers={"WWW-Authenticate": "Bearer"},
+                )
+            except RateLimited as exc:
+                return problem_response(
+                    429,
+                    f"too many wrong tokens from your address; try again in {exc.retry_after} s",
+                    type_=T_RATE,
+                    instance=path,
+                    errors=[ProblemField(field="header.authorization", message="too many wrong tokens")],
+                    headers={"Retry-After": str(exc.retry_after)},
                 )
             except NotFoundError as exc:
                 return problem_response(404, str(exc), type_=T_NOT_FOUND, instance=path)
@@ -145,6 +156,18 @@ def _is_local(request: Request) -> bool:
     return not has_proxy_header(request.headers)
 
 
+def user_for_token(request: Request, session: Session, token: str) -> int:
+    """The user of a token, counting a wrong one against the client's address (crampcheck.api.ratelimit):
+    after too many, :class:`RateLimited` (429) before the token is even looked up."""
+    key = client_key(request.client.host if request.client else None)
+    signin_failures.check(key)
+    try:
+        return service.user_for_token(session=session, token=token).id
+    except AuthError:
+        signin_failures.failed(key)
+        raise
+
+
 def current_user(
     request: Request,
     session: SessionDep,
@@ -156,10 +179,10 @@ def current_user(
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("the Authorization header must be 'Bearer <token>'")
-        return service.user_for_token(session=session, token=token.strip()).id
+        return user_for_token(request, session, token.strip())
     cookie = request.cookies.get(TOKEN_COOKIE)
     if cookie:
-        return service.user_for_token(session=session, token=cookie).id
+        return user_for_token(request, session, cookie)
     settings = get_settings()
     if settings.local_user_enabled and _is_local(request):
         try:

@@ -28,7 +28,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
+from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session, user_for_token
+from crampcheck.api.ratelimit import RateLimited
 from crampcheck.api.guard import CSRF_COOKIE, CSRF_FIELD, csrf_input, csrf_valid
 from crampcheck.assess import Assessor
 from crampcheck.diary import service
@@ -181,6 +182,10 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "signin_token": _("Diary token"),
         "signin_button": _("Sign in"),
         "signin_wrong": _("This token is not known. Check it, or ask for a new one."),
+        "signin_limited_title": _("Too many wrong tokens"),
+        "signin_limited": _(
+            "Too many wrong tokens were tried from this address. Wait {seconds} seconds, then try again."
+        ),
         "signin_link": _("Sign in with your diary token"),
         "signout_button": _("Sign out of the diary"),
         "signout_hint": _("Signing out ends your token everywhere; to sign in again you need a new one."),
@@ -257,6 +262,25 @@ def _message_page(request: Request, lang: str, status: int, title: str, text: st
     return _diary_page(request, "diary_message.html", lang, status=status, title=title, text=text)
 
 
+def _limited_page(request: Request, lang: str, exc: RateLimited, template: str) -> HTMLResponse:
+    """429 after too many wrong tokens from this address (crampcheck.api.ratelimit), saying when to retry."""
+    d = diary_texts(lang)
+    text = d["signin_limited"].format(seconds=exc.retry_after)
+    page = _diary_page(
+        request,
+        template,
+        lang,
+        status=429,
+        switch_path="/diary/signin",
+        error=text,
+        title=d["signin_limited_title"],
+        text=text,
+        signin=False,
+    )
+    page.headers["Retry-After"] = str(exc.retry_after)
+    return page
+
+
 class CsrfError(Exception):
     """A diary form arrived without this browser session's CSRF token."""
 
@@ -285,6 +309,8 @@ class DiaryPageRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 return await handler(request)
+            except RateLimited as exc:
+                return _limited_page(request, _request_lang(request), exc, "diary_message.html")
             except CsrfError as exc:
                 lg = exc.lang
                 d = diary_texts(lg)
@@ -855,10 +881,12 @@ def signin(request: Request, session: SessionDep, form: FormDep) -> Response:
     try:
         if not token or len(token) > 200:
             raise AuthError("no token")
-        service.user_for_token(session=session, token=token)
+        user_for_token(request, session, token)
     except AuthError:
         wrong = diary_texts(lg)["signin_wrong"]
         return _diary_page(request, "diary_signin.html", lg, status=401, switch_path="/diary/signin", error=wrong)
+    except RateLimited as exc:
+        return _limited_page(request, lg, exc, "diary_signin.html")
     response = RedirectResponse(f"/diary?lang={lg}", status_code=303)
     response.set_cookie(
         TOKEN_COOKIE,
