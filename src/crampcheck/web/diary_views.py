@@ -29,8 +29,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session, user_for_token
-from crampcheck.api.ratelimit import RateLimited
 from crampcheck.api.guard import CSRF_COOKIE, CSRF_FIELD, csrf_input, csrf_valid
+from crampcheck.api.ratelimit import RateLimited
 from crampcheck.assess import Assessor
 from crampcheck.diary import service
 from crampcheck.diary.bounds import MAX_DB_INT, check_text, parse_local_time
