@@ -82,6 +82,7 @@ def _run(app: Any, max_examples: int, seed: int, coverage: bool) -> FuzzResult:
     )
 
 
+@pytest.mark.timeout(0 if LONG_RUN else 600)  # a long run takes as long as it needs
 def test_diary_api_under_schemathesis(app: tuple[Any, str]) -> None:
     application, backend = app
     results: list[FuzzResult] = []

@@ -89,3 +89,6 @@ def serve_command(
     except OSError as e:
         typer.echo(f"error: cannot listen on {host}:{port}: {e.strerror or e}", err=True)
         raise typer.Exit(2) from None
+    except ValueError as e:  # a bad CRAMPCHECK_MAX_CONNECTIONS
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
