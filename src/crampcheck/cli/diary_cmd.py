@@ -565,6 +565,57 @@ def delete_assessment(
     out_console().print(_("deleted assessment {id}").format(id=assessment_id))
 
 
+@diary_app.command(
+    "repair",
+    help=N_(
+        "Find cramps and daily records of every user dated outside 1900-01-01 to now (stored before the diary "
+        "had bounds), copy them to a CSV file and remove them."
+    ),
+)
+def repair(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("only list them; change nothing"))] = False,
+    quarantine: Annotated[
+        Path | None,
+        typer.Option(help=N_("where to copy them (default: a new file in the data folder)")),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    from crampcheck.diary import repair as repair_mod
+
+    _ = _tr(ctx, lang)
+    with _session(ctx) as (session, _uid):
+        rows = repair_mod.find(session)
+        for r in rows:
+            out_console().print(
+                _("{table} {id} of {user}: {when}").format(
+                    table=_("cramp") if r.table == "episodes" else _("daily record"),
+                    id=r.id,
+                    user=_shown(r.user),
+                    when=_shown(r.when),
+                ),
+                markup=False,
+            )
+        if not rows:
+            out_console().print(_("nothing to repair: every date is within 1900-01-01 to now"))
+            return
+        if dry_run:
+            out_console().print(_("{n} to repair; nothing changed (--dry-run)").format(n=len(rows)))
+            return
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        path = quarantine or get_settings().data_dir / f"repaired-{stamp}.csv"
+        if path.exists() or (path.parent.exists() and not path.parent.is_dir()):
+            raise failure(_("{path} already exists; give another --quarantine file").format(path=path), _)
+        try:
+            repair_mod.quarantine(rows, path)
+        except OSError as exc:
+            raise failure(
+                _("cannot write {path}: {reason}; nothing removed").format(path=path, reason=exc.strerror or exc), _
+            ) from None
+        n = repair_mod.remove(session, rows)
+    out_console().print(_("removed {n}; a copy is in {path}").format(n=n, path=path), markup=False)
+
+
 @diary_app.command("assessments", help=N_("List the saved assessments, newest first."))
 def assessments(ctx: typer.Context, lang: LangOption = None) -> None:
     from crampcheck.diary import service

@@ -33,7 +33,7 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.riskassessment import RiskAssessment, RiskAssessmentPrediction
 from sqlalchemy.orm import Session
 
-from crampcheck.diary import service
+from crampcheck.diary import bounds, service
 from crampcheck.diary.schemas import EpisodeCreate, EpisodePublic
 from crampcheck.schema import Assessment
 
@@ -202,7 +202,10 @@ def export_bundle(*, session: Session, user_id: int) -> Bundle:
     """The user's episodes and latest assessment as a FHIR Bundle."""
     latest = service.latest_assessment(session=session, user_id=user_id)
     return build_bundle(
-        episodes=service.list_episodes(session=session, user_id=user_id),
+        # within the diary's bounds only: a row stored before them (year 1) has no FHIR dateTime
+        episodes=service.list_episodes(
+            session=session, user_id=user_id, since=bounds.MIN_TIME, until=bounds.latest_time()
+        ),
         assessment=(latest[0].created_at, latest[1]) if latest else None,
     )
 

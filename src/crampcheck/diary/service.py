@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crampcheck.diary import bounds
 from crampcheck.diary.bounds import CONTROL
 from crampcheck.diary.errors import AuthError, ConflictError, FieldError, NotFoundError
 from crampcheck.diary.schemas import (
@@ -274,14 +275,17 @@ def list_assessments(*, session: Session, user_id: int, limit: int = 50) -> list
 
 
 def episode_table(*, session: Session, user_id: int) -> pd.DataFrame:
-    rows = repo.episodes(session, user_id)
+    """The episodes the analyses, charts and report read: those within the diary's bounds (a row stored
+    before the bounds existed is listed, but not analysed; ``crampcheck diary repair`` removes it)."""
+    rows = repo.episodes(session, user_id, since=bounds.MIN_TIME, until=bounds.latest_time())
     return pd.DataFrame(
         [{c: getattr(r, c) for c in ["id", *EPISODE_COLUMNS]} for r in rows], columns=["id", *EPISODE_COLUMNS]
     )
 
 
 def exposure_table(*, session: Session, user_id: int) -> pd.DataFrame:
-    rows = repo.exposures(session, user_id)
+    """The daily records the analyses read: those within the diary's bounds (see :func:`episode_table`)."""
+    rows = repo.exposures(session, user_id, since=bounds.MIN_DAY, until=bounds.latest_day() + dt.timedelta(days=1))
     return pd.DataFrame([{c: getattr(r, c) for c in EXPOSURE_COLUMNS} for r in rows], columns=EXPOSURE_COLUMNS)
 
 
