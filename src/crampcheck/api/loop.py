@@ -136,7 +136,7 @@ class QuietAcceptLoop(_BASE):  # type: ignore[misc,valid-type]
         ssl_shutdown_timeout: Any = None,
     ) -> None:
         if not _COMPATIBLE:  # another Python: its own loop, and only the log filter below
-            super()._accept_connection(
+            super()._accept_connection(  # type: ignore[misc]
                 protocol_factory, sock, sslcontext, server, backlog, ssl_handshake_timeout, ssl_shutdown_timeout
             )
             return
