@@ -8,7 +8,7 @@ separately, on ``heldout.jsonl`` (an ``uncertain`` finding counts as neither, as
 The held-out set is only measured here, never read case by case; ``--show-errors`` lists the dev
 set's mistakes only.
 
-Run: .venv/bin/python benchmarks/bench_parse.py [--show-errors] [--no-heldout]
+Run: .venv/bin/python benchmarks/bench_parse.py [--show-errors] [--no-heldout | --dev-only]
      (prints a table, then one JSON line of figures)
 """
 
@@ -87,7 +87,9 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description="Accuracy and speed of crampcheck's free-text parser.")
     ap.add_argument("--show-errors", action="store_true", help="list the blind dev set's mistakes")
-    ap.add_argument("--no-heldout", action="store_true", help="do not measure the held-out set")
+    ap.add_argument(
+        "--no-heldout", "--dev-only", action="store_true", help="do not open or measure the held-out set"
+    )
     args = ap.parse_args()
 
     t0 = time.perf_counter()

@@ -25,7 +25,7 @@ from crampcheck.engine.posterior import (
 from crampcheck.errors import N_, InputError, UnknownIdError
 from crampcheck.i18n import translator
 from crampcheck.interview.confirm import confirm_id, to_confirm
-from crampcheck.interview.select import CONFIRM, DANGER_GROUP, MAX_TURNS, Choice, QuestionSpec, Selector
+from crampcheck.interview.select import CONFIRM, DANGER_GROUP, MAX_TURNS, Choice, QuestionSpec, Selector, Stakes
 from crampcheck.kb.load import load_kb
 from crampcheck.kb.schema import Advice, KnowledgeBase
 from crampcheck.schema import (
@@ -43,12 +43,13 @@ from crampcheck.schema import (
     TriageReason,
     percent,
 )
-from crampcheck.triage import ConditionLevels, TriageResult
+from crampcheck.triage import OTHER_DANGEROUS_THRESHOLD, PROBABLY_NEEDS_DOCTOR, RANK, ConditionLevels, TriageResult
 from crampcheck.triage import Triage as TriageRules
 
 SHOW_CONDITIONS = 8
 EXPLAIN_CONDITIONS = 5
-MIN_DELTA = 0.005
+# an answer is shown as evidence for (against) a cause when it makes it at least this many times more (less) likely
+EVIDENCE_FACTOR = 1.2
 LIKELY_CAUSE = 0.5  # "the likely cause" only for a cause more likely than not; below it, "a possible cause"
 MAX_SHOWN = 0.999  # no cause is ever given as certain
 # crampcheck policy: from this probability that no modelled cause is present, the result says first that none of
@@ -128,7 +129,13 @@ class Assessor:
             q = self.selector.questions[confirm_id(conf.finding)]
             choice = Choice(q, False, "confirming an implausible answer that decides the level", {})
         else:
-            choice = self.selector.choose(post, ctx, answers, asked_set, age, sex, tri.level, top, turns)
+            stakes = Stakes(
+                doctor=np.array(self.rules.needs_doctor(self.net.conditions, answers, age, levels), dtype=bool),
+                urgent=np.array([RANK[levels[c][0]] >= RANK["urgent"] for c in self.net.conditions], dtype=bool),
+                probable=PROBABLY_NEEDS_DOCTOR,
+                other=OTHER_DANGEROUS_THRESHOLD,
+            )
+            choice = self.selector.choose(post, ctx, answers, asked_set, age, sex, tri.level, top, turns, stakes)
         return Step(post, ranked, tri, choice, levels)
 
     def _triage(
@@ -150,7 +157,7 @@ class Assessor:
         lang = req.lang
         answers = answers_map(req.answers, kb, req.sex)
         for q in req.asked:
-            if q not in self.selector.questions:
+            if not self.selector.known(q):
                 raise UnknownIdError("question", q, self.selector.questions, where="asked")
         latest = {a.finding: a.source for a in req.answers}
         own = {f for f, src in latest.items() if src != "question"}
@@ -174,25 +181,10 @@ class Assessor:
         for cid, p in shown:
             cond = kb.conditions[cid]
             ci = self.net.cidx[cid]
-            raised: list[Contribution] = []
-            lowered: list[Contribution] = []
-            if ci in loo_rows:
-                deltas = p - loo[loo_rows[ci]]
-                for j in np.flatnonzero(np.abs(deltas) >= MIN_DELTA).tolist():
-                    fj, yes = st.post.obs[j]
-                    fid = self.net.findings[fj]
-                    delta = float(deltas[j])
-                    f = kb.findings[fid]
-                    c = Contribution(
-                        finding=fid,
-                        state="present" if yes else "absent",
-                        text=(f.plain.get(lang) if yes else _negated(f.plain.get(lang), lang)),
-                        delta=round(delta, 4),
-                        factor=round(float(lr[ci, j]), 3),
-                    )
-                    (raised if delta > 0 else lowered).append(c)
-                raised.sort(key=lambda c: -c.delta)
-                lowered.sort(key=lambda c: c.delta)
+            # every shown cause is explained by the likelihood ratios; the leave-one-out change is computed for
+            # the first few (reported alongside, zero for the others)
+            deltas = p - loo[loo_rows[ci]] if ci in loo_rows else np.zeros(len(st.post.obs))
+            raised, lowered = self._evidence(st.post, lr[ci], deltas, lang)
             level, _ = st.levels[cid]
             conditions.append(
                 RankedCondition(
@@ -232,6 +224,52 @@ class Assessor:
                 neglected_mass_bound=st.post.neglected_bound,
             ),
         )
+
+    # --- explanations ---------------------------------------------------------------------------------------
+    def _evidence(
+        self, post: Posterior, factors: np.ndarray, deltas: np.ndarray, lang: str
+    ) -> tuple[list[Contribution], list[Contribution]]:
+        """Supporting and conflicting evidence for one condition, as Infermedica's ``/explain`` gives them: only
+        the person's own answers, each judged by its likelihood ratio for this condition alone against no cause
+        (``factors``), so that the features that define a cause are still named when its probability is near
+        certain and the leave-one-out change (``deltas``, reported alongside) is flat.
+
+        * supporting: a "yes" whose ratio is at least ``EVIDENCE_FACTOR`` (a "no" never supports a cause: that
+          an unrelated finding is absent says nothing for it);
+        * conflicting: any answer whose ratio is at most ``1 / EVIDENCE_FACTOR`` (a "no" only when the finding
+          is typical of the cause, so that its absence lowers it); a ratio near 1 is never shown.
+
+        An absent finding reads in its own negative wording (``negative`` in text/findings.yaml), never "no " +
+        its plain text."""
+        kb = self.kb
+        raised: list[Contribution] = []
+        lowered: list[Contribution] = []
+        for j, (fj, yes) in enumerate(post.obs):
+            factor = float(factors[j])
+            if not np.isfinite(factor) or (1 / EVIDENCE_FACTOR < factor < EVIDENCE_FACTOR):
+                continue
+            if factor >= EVIDENCE_FACTOR and not yes:
+                continue
+            fid = self.net.findings[fj]
+            f = kb.findings[fid]
+            text = f.plain.get(lang) if yes else (f.negative.get(lang) or _negated(f.plain.get(lang), lang))
+            c = Contribution(
+                finding=fid,
+                state="present" if yes else "absent",
+                text=text,
+                delta=round(float(deltas[j]), 4),
+                factor=round(factor, 3),
+            )
+            (raised if factor > 1 else lowered).append(c)
+
+        # strongest first: the ratio, and what the answer changed here (a defining feature keeps its place near
+        # certainty, where every change is small)
+        def weight(c: Contribution) -> float:
+            return abs(float(np.log(c.factor))) + 10 * abs(c.delta)
+
+        raised.sort(key=weight, reverse=True)
+        lowered.sort(key=weight, reverse=True)
+        return raised, lowered
 
     # --- texts --------------------------------------------------------------------------------------------
     def _triage_model(self, tri: TriageResult, prob: Mapping[str, float], lang: str) -> Triage:
@@ -303,7 +341,7 @@ class Assessor:
         key = (qid, lang)
         q = self._questions.get(key)
         if q is None:
-            q = self._questions[key] = self._question_model(self.selector.questions[qid], lang)
+            q = self._questions[key] = self._question_model(self.selector.spec(qid), lang)
         return q
 
     def _advice_list(
@@ -323,10 +361,10 @@ class Assessor:
 
     def _question_model(self, q: QuestionSpec, lang: str) -> Question:
         kb = self.kb
-        base = self.selector.followup_of.get(q.id, q.id)  # a follow-up checklist shows its group's options
+        base = self.selector.followup_of.get(q.home, q.home)  # a follow-up checklist shows its group's options
         if q.kind == "multiple":
             g = kb.groups[base]
-            text = g.text.get(lang) if base == q.id else _FOLLOW_UP_TEXT[lang]
+            text = g.text.get(lang) if base == q.home else _FOLLOW_UP_TEXT[lang]
         elif q.kind == CONFIRM:
             said = kb.findings[q.findings[0]].label.get(lang)
             text = translator(lang)("You said yes to: “{finding}”. Is that right, now?").format(finding=said)

@@ -91,7 +91,7 @@ class AssessRequest(BaseModel):
 
 
 class Contribution(BaseModel):
-    """How one answer moved one condition's probability."""
+    """One of the person's answers as evidence for or against one condition (Infermedica's ``/explain``)."""
 
     finding: str
     state: AnswerState
@@ -106,8 +106,15 @@ class RankedCondition(BaseModel):
     probability: float
     level: TriageLevel = Field(description="this condition's own triage level given the answers")
     summary: str = ""
-    raised_by: list[Contribution] = Field(default_factory=list)
-    lowered_by: list[Contribution] = Field(default_factory=list)
+    raised_by: list[Contribution] = Field(
+        default_factory=list,
+        description="supporting evidence: answers 'yes' that make this condition at least 1.2 times more likely",
+    )
+    lowered_by: list[Contribution] = Field(
+        default_factory=list,
+        description="conflicting evidence: answers that make it at least 1.2 times less likely (a 'no' only "
+        "when the finding is typical of it)",
+    )
     icd10: str | None = None
 
 

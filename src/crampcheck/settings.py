@@ -174,9 +174,7 @@ class Settings(BaseModel):
                 allowed_hosts=_hosts(env.get("CRAMPCHECK_ALLOWED_HOSTS", "")),
                 listen_host=(env.get("CRAMPCHECK_LISTEN_HOST") or "").strip() or None,
                 secret_key=(env.get("CRAMPCHECK_SECRET_KEY") or "").strip() or None,
-                trusted_proxies=trusted_proxies(
-                    env.get("CRAMPCHECK_TRUSTED_PROXIES") or DEFAULT_TRUSTED_PROXIES
-                ),
+                trusted_proxies=trusted_proxies(env.get("CRAMPCHECK_TRUSTED_PROXIES") or DEFAULT_TRUSTED_PROXIES),
             )
         except ValidationError as exc:
             err = exc.errors()[0]

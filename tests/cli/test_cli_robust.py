@@ -34,7 +34,7 @@ CASES: dict[str, tuple[list[str], dict[str, str], str]] = {
     "import /dev/zero": (["diary", "import", "/dev/zero"], {}, "not a regular file"),
     "export to missing folder": (["diary", "export", "missing/x.csv"], {}, "No such file or directory"),
     "export to a folder": (["diary", "export", "."], {}, "directory"),
-    "report to missing folder": (["diary", "report", "missing/r.html"], {}, "No such file or directory"),
+    "report to missing folder": (["diary", "report", "missing/r.html"], {}, "the folder missing does not exist"),
     "save-assessment folder": (["diary", "save-assessment", "."], {}, "not a regular file"),
     "delete 2^64": (["diary", "delete", str(2**64)], {}, "2147483647"),
     "edit 2^64": (["diary", "edit", str(2**64), "--severity", "3"], {}, "2147483647"),

@@ -23,13 +23,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 @pytest.fixture
-def filled(data_dir: Path):  # type: ignore[no-untyped-def]
-    """A database with a 120-day synthetic diary (planted trigger: hand use), medicines and an assessment."""
-    import datetime as dt
-
-    from crampcheck.diary import service
-    from crampcheck.diary.schemas import EpisodeCreate, ExposureIn
-    from crampcheck.diary.synthetic import Planted, make_diary
+def saved_assessment():  # type: ignore[no-untyped-def]
+    """The API response (``Assessment``) that :func:`filled` saves in the diary."""
     from crampcheck.schema import (
         Answer,
         Assessment,
@@ -39,11 +34,8 @@ def filled(data_dir: Path):  # type: ignore[no-untyped-def]
         Triage,
         TriageReason,
     )
-    from crampcheck.storage.db import open_database
 
-    d = make_diary(seed=2, planted=Planted("hand_use_hours"))
-    db = open_database()
-    assessment = Assessment(
+    return Assessment(
         kb_version="2024.05-test",
         lang="en",
         age=64,
@@ -83,6 +75,21 @@ def filled(data_dir: Path):  # type: ignore[no-untyped-def]
         disclaimer="Not a diagnosis.",
         engine=EngineInfo(method="quickscore", max_causes=3, states=10, neglected_mass_bound=0.0),
     )
+
+
+@pytest.fixture
+def filled(data_dir: Path, saved_assessment):  # type: ignore[no-untyped-def]
+    """A database with a 120-day synthetic diary (planted trigger: hand use), medicines and an assessment."""
+    import datetime as dt
+
+    from crampcheck.diary import service
+    from crampcheck.diary.schemas import EpisodeCreate, ExposureIn
+    from crampcheck.diary.synthetic import Planted, make_diary
+    from crampcheck.storage.db import open_database
+
+    d = make_diary(seed=2, planted=Planted("hand_use_hours"))
+    db = open_database()
+    assessment = saved_assessment
     with db.session() as s:
         uid = service.ensure_user(session=s, name="local").id
         for r in d.episodes.to_dict("records"):

@@ -99,7 +99,7 @@ def test_crud_and_validation_errors_name_the_field(client: TestClient) -> None:
     assert client.get(f"/v1/diary/episodes/{eid}", headers=h).status_code == 404
 
 
-def test_assessment_save_and_files(client: TestClient, filled) -> None:  # type: ignore[no-untyped-def]
+def test_assessment_save_and_files(client: TestClient, filled, saved_assessment) -> None:  # type: ignore[no-untyped-def]
     db, _uid, d = filled
     h = tokens("ann")["ann"]
     csv_text = TestClient(build(), client=LOCAL).get("/v1/diary/export").text
@@ -117,10 +117,11 @@ def test_assessment_save_and_files(client: TestClient, filled) -> None:  # type:
     assert assessment["kb_version"] == "2024.05-test"
     with db.session() as s:
         latest = service.latest_assessment(session=s, user_id=_uid)
-    assert latest is not None
+    assert latest is not None and latest[0].record_version == latest[1].record_version == 1
+    assert latest[1].kb_version == saved_assessment.kb_version  # the stored record, not the API response
     r = client.post(
         "/v1/diary/assessments",
-        content=latest[1].model_dump_json(),
+        content=saved_assessment.model_dump_json(),
         headers={**h, "content-type": "application/json"},
     )
     # the fixture's assessment names a knowledge base this server does not run: refused (see test_saved_assessments)

@@ -92,11 +92,12 @@ def test_fhir_bundle_round_trips(filled) -> None:  # type: ignore[no-untyped-def
     with db.session() as s:
         bundle = fhir.export_bundle(session=s, user_id=uid)
         stored = service.list_episodes(session=s, user_id=uid)
+        days = service.list_exposures(session=s, user_id=uid)
     text = bundle.model_dump_json()
     again = Bundle.model_validate_json(text)
     assert again.model_dump_json() == text
     kinds = [type(e.resource).__name__ for e in again.entry]
-    assert kinds.count("Observation") == len(d.episodes)
+    assert days and kinds.count("Observation") == len(d.episodes) + len(days)
     assert "QuestionnaireResponse" in kinds and "RiskAssessment" in kinds
     ra = next(e.resource for e in again.entry if isinstance(e.resource, RiskAssessment))
     assert ra.prediction[0].outcome.coding[0].code == "R25.2"
@@ -108,6 +109,10 @@ def test_fhir_bundle_round_trips(filled) -> None:  # type: ignore[no-untyped-def
     back = fhir.episodes_from_bundle(again)
     assert [b.model_dump() for b in back] == [
         {k: v for k, v in e.model_dump().items() if k not in ("id", "source")} for e in stored
+    ]
+    # every recorded day comes back with every field it holds (issue 14: the bundle had no daily exposures)
+    assert [x.model_dump() for x in fhir.exposures_from_bundle(again)] == [
+        {k: v for k, v in x.model_dump().items() if k != "id"} for x in days
     ]
 
 

@@ -104,3 +104,28 @@ def test_the_cli_checks_saved_assessments_and_deletes_them(data_dir: Path, tmp_p
     r = runner.invoke(diary_app, ["delete-assessment", ident, "--lang", "en"])
     assert r.exit_code != 0 and "no assessment" in r.output
     assert "no saved assessments" in runner.invoke(diary_app, ["assessments", "--lang", "en"]).output
+
+
+def test_records_of_every_version_load_and_newer_ones_are_refused() -> None:
+    """A record written before versions (the bare API response), or with fields a later layout dropped or added,
+    still loads; a record from a newer program is refused with a clear message, not a traceback."""
+    import json
+
+    from crampcheck.diary import records
+
+    base = {
+        "kb_version": "kb-1",
+        "age": 50,
+        "sex": "female",
+        "triage": {"level": "self_care", "label": "Self-care"},
+        "engine": {"method": "exact"},
+        "next_question": None,
+    }
+    old = records.load(json.dumps(base))  # version 0
+    assert old.record_version == records.RECORD_VERSION and old.engine_method == "exact"
+    extra = records.load(json.dumps({**records.from_v0(base), "a_field_from_later": 1}))
+    assert extra == old
+    with pytest.raises(records.RecordError, match="record version 99"):
+        records.load(json.dumps({**base, "record_version": 99}))
+    with pytest.raises(records.RecordError, match="not JSON"):
+        records.load("{")

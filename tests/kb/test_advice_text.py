@@ -351,8 +351,8 @@ def test_every_vocabulary_finding_has_texts(finding_texts, finding_ids):
     assert not extra, f"texts for findings that are not in the vocabulary: {extra}"
     for fid in finding_ids:
         entry = finding_texts[fid]
-        assert set(entry) == {"question", "label", "plain"}, f"{fid}: keys {sorted(entry)}"
-        for key in ("question", "label", "plain"):
+        assert set(entry) == {"question", "label", "plain", "negative"}, f"{fid}: keys {sorted(entry)}"
+        for key in ("question", "label", "plain", "negative"):
             _assert_bilingual(entry[key], f"{fid}.{key}")
 
 

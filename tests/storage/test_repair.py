@@ -53,7 +53,10 @@ def test_report_and_fhir_ignore_rows_outside_the_bounds(db: Database) -> None:
         times = [
             e.resource.effectiveDateTime for e in bundle.entry or [] if hasattr(e.resource, "effectiveDateTime")
         ]
-        assert len(times) == 2 and all(t.year == 2024 for t in times)
+        cramps = [t for t in times if isinstance(t, dt.datetime)]
+        days = [t for t in times if not isinstance(t, dt.datetime)]  # one Observation per recorded day
+        assert len(cramps) == 2 and all(t.year == 2024 for t in cramps)
+        assert days == [dt.date(2024, 5, 1)]  # not the days of year 2 and 9000
         assert len(service.list_episodes(session=s, user_id=uid)) == 5  # listed, so they can be deleted
 
 

@@ -90,7 +90,9 @@ def run_engine(
                     continue
                 code = inter.response.status_code
                 result.statuses[code] += 1
-                result.by_operation[f"{inter.request.method} {inter.request.uri.split('?')[0].split('/v1/', 1)[-1]}"] += 1
+                result.by_operation[
+                    f"{inter.request.method} {inter.request.uri.split('?')[0].split('/v1/', 1)[-1]}"
+                ] += 1
                 if code >= 500:
                     req = inter.request
                     text = f"{req.method} {req.uri} -> {code}: {(inter.response.content or b'')[:300]!r}"

@@ -84,7 +84,8 @@ def _document_ids(schemas: dict[str, Any]) -> None:
         answer["finding"]["enum"] = sorted(a.kb.findings)
     req = schemas.get("AssessRequest")
     if req is not None:
-        req["properties"]["asked"]["items"]["enum"] = sorted(a.selector.questions)
+        # a checklist may be shown cut to some of its options: "<checklist>+<option>+<option>"
+        req["properties"]["asked"]["items"]["pattern"] = a.selector.id_pattern()
         req["properties"]["asked"]["uniqueItems"] = False
         # 'pregnant' cannot be 'present' when sex is 'male'
         req["not"] = {
@@ -177,7 +178,10 @@ def create_app() -> FastAPI:
     except ImportError as e:
         log.info("web pages not included: %s", e)
     else:
+        from crampcheck.web.views import error_page
+
         app.include_router(web_router)
+        app.state.html_error = error_page  # a browser at an unknown address gets a page, not JSON
     try:
         from crampcheck.web.diary_views import router as diary_pages
     except ImportError as e:

@@ -311,9 +311,9 @@ def list_assessments(session: SessionDep, user_id: UserDep) -> list[AssessmentSa
 
 @router.get("/stats", summary="Diary summary and personal trigger analysis")
 def stats(session: SessionDep, user_id: UserDep, lang: Literal["en", "zh"] = "en") -> dict[str, Any]:
-    summary = service.diary_summary(session=session, user_id=user_id)
-    triggers = service.trigger_report(session=session, user_id=user_id, lang=lang)
-    return {"summary": summary.model_dump(mode="json"), "triggers": triggers.to_dict()}
+    from crampcheck.diary.readmodel import read_diary
+
+    return read_diary(session=session, user_id=user_id, lang=lang).stats()  # one read of the diary
 
 
 @router.get("/charts", summary="The numbers behind every diary chart")

@@ -22,7 +22,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -167,18 +167,35 @@ def allowed_methods(request: Request) -> list[str]:
     return methods
 
 
-async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+def _browser_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a client that wants JSON)."""
+    if request.url.path.startswith(("/v1/", "/static/")):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     headers = dict(exc.headers) if exc.headers else {}
     errors: list[FieldError] = []
+    allow = ""
+    if status == 405:
+        # the full list, for a browser's page as for an API client
+        allow = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
+        if allow:
+            headers["Allow"] = allow
+    html_error = getattr(request.app.state, "html_error", None)
+    if status in (404, 405) and html_error is not None and _browser_page(request):
+        page: Response = html_error(request, status)
+        if headers:
+            page.headers.update(headers)
+        return page
     if status == 404:
         detail = f"no resource at {request.url.path}; see /docs for the API"
         type_ = T_NOT_FOUND
     elif status == 405:
-        allow = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
-        if allow:
-            headers["Allow"] = allow
         detail = f"method {request.method} is not allowed on {request.url.path}" + (
             f"; use {allow}" if allow else ""
         )
@@ -336,7 +353,9 @@ class BodyLimitMiddleware:
         body = b"".join(chunks)
         problem = json_shape_problem(body) if _is_json(scope) else None
         if problem is not None:
-            await self._refuse(send, 422, problem, T_VALIDATION, path, errors=[{"field": "body", "message": problem}])
+            await self._refuse(
+                send, 422, problem, T_VALIDATION, path, errors=[{"field": "body", "message": problem}]
+            )
             return
         sent = False
 

@@ -73,7 +73,7 @@ def check_ids(a: Assessor, req: AssessRequest) -> list[FieldError]:
             )
     questions = list(a.selector.questions)
     for k, q in enumerate(req.asked):
-        if q not in a.selector.questions:
+        if not a.selector.known(q):
             errors.append(
                 FieldError(field=f"asked[{k}]", message=f"unknown question '{_shown(q)}'{hint(q, questions)}")
             )

@@ -25,7 +25,7 @@ from crampcheck.schema import AdviceItem, Source
 
 router = APIRouter(prefix="/v1", tags=["knowledge"])
 
-IdPath = Path(max_length=100, description="an id of the knowledge base")
+IdPath = Path(max_length=1000, description="an id of the knowledge base")
 
 
 def _not_found(kind: str, value: str, known: list[str]) -> ProblemError:
@@ -107,6 +107,6 @@ def list_advice(a: AssessorDep, lang: LangDep) -> AdviceList:
 
 @router.get("/questions/{question_id}", response_model=QuestionOne, summary="One interview question")
 def get_question(question_id: Annotated[str, IdPath], a: AssessorDep, lang: LangDep) -> QuestionOne:
-    if question_id not in a.selector.questions:
+    if not a.selector.known(question_id):
         raise _not_found("question", question_id, list(a.selector.questions))
     return QuestionOne(kb_version=a.kb.version, lang=lang, question=a.question_model(question_id, lang))

@@ -9,7 +9,9 @@ traceback. Messages are in the language of ``--lang`` (``crampcheck diary --lang
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,8 +23,9 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from crampcheck.cli.output import FoldTable, failure, out_console
+from crampcheck.cli.output import FoldTable, check_target, failure, out_console, progress_bar, write_file
 from crampcheck.diary.bounds import MAX_DB_INT
+from crampcheck.diary.fields import EPISODE, EPISODE_FIELDS, EXPOSURE_FIELDS, DiaryField, FieldProblem, parse_entry
 from crampcheck.errors import N_, CrampcheckError
 from crampcheck.i18n import LANGS, default_lang, translator
 from crampcheck.settings import get_settings
@@ -31,11 +34,11 @@ Translate = Callable[[str], str]
 
 # words shown in messages and tables, marked for extraction (the stored values stay English ids)
 _KIND_WORD = {"episodes": N_("episodes"), "exposures": N_("exposures")}
-_WORDS = (
-    N_("hand"), N_("forearm"), N_("calf"), N_("foot"), N_("thigh"), N_("trunk"), N_("jaw_face"), N_("other"),
-    N_("left"), N_("right"), N_("both"),
-    N_("time-stratified case-crossover (calendar-month strata), conditional logistic regression"),
-)  # fmt: skip
+_WORDS = (N_("time-stratified case-crossover (calendar-month strata), conditional logistic regression"),)
+# a field's words (muscle names, ...) come from the field definitions (crampcheck/diary/fields.yaml); the help of
+# a field's option is shown in the locale's language, like the rest of the help screens
+HELP_LANG = default_lang()
+DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 diary_app = typer.Typer(
     help=N_("Keep a cramp diary, find your personal triggers, and make a report for your doctor."),
@@ -107,20 +110,35 @@ def _main(
 
 
 def _parse_when(value: str | None, _: Translate) -> dt.datetime:
-    if value is None or value == "now":
+    """The start of a cramp: 'now' (the default) or a date with its time of day. A date alone is refused rather
+    than read as midnight: a cramp logged later from memory would silently move to 00:00 (and so to the day
+    before, by the diary's 06:00 rule)."""
+    if value is None or value.strip() == "now":
         return dt.datetime.now().replace(microsecond=0)
-    from crampcheck.diary.bounds import OffsetError, parse_local_time
-
-    try:
-        return parse_local_time(value.strip().replace(" ", "T", 1))
-    except OffsetError:
+    text = value.strip().replace(" ", "T")
+    if DATE_ONLY.fullmatch(text):
         raise failure(
-            _("--when {value!r}: give the local time without a time-zone offset, like 2024-05-01T03:10").format(
-                value=value
-            ),
+            _(
+                "--when {value!r} has no time of day; give it too, e.g. {value}T03:10 ({value}T00:00 for midnight)"
+            ).format(value=text),
             _,
-        ) from None
-    except ValueError:
+        )
+    try:
+        return parse_entry(EPISODE["started_at"], text)  # type: ignore[no-any-return]
+    except FieldProblem as problem:
+        if problem.code == "future":
+            raise failure(
+                _("--when {value!r} is in the future; enter when the cramp began").format(value=value), _
+            ) from None
+        if problem.code == "offset":
+            raise failure(
+                _(
+                    "--when {value!r}: give the local time without a time-zone offset, like 2024-05-01T03:10"
+                ).format(value=value),
+                _,
+            ) from None
+        if problem.code == "early":
+            raise failure(_("--when {value!r} is before 1900").format(value=value), _) from None
         raise failure(
             _("--when {value!r} is not a date-time like 2024-05-01T03:10 (or 'now')").format(value=value), _
         ) from None
@@ -141,46 +159,128 @@ def _parse_day(value: str | None, _: Translate) -> dt.date:
         ) from None
 
 
+# ---- options made from the field definitions ---------------------------------------------------------------
+
+
+def _help(f: DiaryField) -> str:
+    assert f.cli is not None
+    text = f.cli.help(HELP_LANG)
+    if f.choices:
+        sep = "、" if HELP_LANG == "zh" else ", "
+        text += ("：" if HELP_LANG == "zh" else ": ") + sep.join(c.word(HELP_LANG) for c in f.choices)
+    return text
+
+
+def _option(f: DiaryField) -> inspect.Parameter:
+    """The command-line option of a field (text, parsed by :func:`_values` with the field's own rules)."""
+    assert f.cli is not None
+    decls = [f"--{f.cli.option}"]
+    if f.type == "bool":
+        decls = [f"--{f.cli.option}/--{f.cli.negative or 'no-' + f.cli.option}"]
+        kind: Any = bool | None
+    elif f.type == "list":
+        kind = list[str] | None
+    else:
+        kind = str | None
+    if f.cli.short:
+        decls.append(f"-{f.cli.short}")
+    return inspect.Parameter(
+        f.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[kind, typer.Option(*decls, help=_help(f), show_default=False)],
+    )
+
+
+def with_field_options(fields: tuple[DiaryField, ...], skip: tuple[str, ...] = ()) -> Callable[[Any], Any]:
+    """Give a command one option per field (before its ``**values``); the command reads them with :func:`_values`."""
+
+    def decorate(command: Any) -> Any:
+        sig = inspect.signature(command, eval_str=True)
+        params = [p for p in sig.parameters.values() if p.kind != inspect.Parameter.VAR_KEYWORD]
+        own = [_option(f) for f in fields if f.cli is not None and f.name not in skip]
+        lang_at = next(i for i, p in enumerate(params) if p.name == "lang")
+        params[lang_at] = params[lang_at].replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        command.__signature__ = sig.replace(parameters=[*params[:lang_at], *own, *params[lang_at:]])
+        return command
+
+    return decorate
+
+
+def _problem_text(f: DiaryField, problem: FieldProblem, raw: str, _: Translate, lang: str) -> str:
+    option = f"--{f.cli.option}" if f.cli else f.name
+    if problem.code == "choice":
+        words = ", ".join(c.word(lang) for c in f.choices) if lang != "zh" else "、".join(c.zh for c in f.choices)
+        return _("{option} {value!r} is not one of: {choices}").format(option=option, value=raw, choices=words)
+    if problem.code in ("range", "number", "int"):
+        low, high = problem.values.get("low"), problem.values.get("high")
+        return _("{option} {value!r} must be a number from {low} to {high}").format(
+            option=option, value=raw, low=f"{low:g}", high=f"{high:g}"
+        )
+    if problem.code == "length":
+        return _("{option} is longer than {n} characters").format(option=option, n=problem.values["n"])
+    if problem.code == "items":
+        return _("{option} lists more than {n} items").format(option=option, n=problem.values["n"])
+    if problem.code == "control":
+        return _("{option} contains an invisible control character; remove it").format(option=option)
+    return _("{option} {value!r} is not valid").format(option=option, value=raw)
+
+
+def _values(fields: tuple[DiaryField, ...], given: dict[str, Any], _: Translate, lang: str) -> dict[str, Any]:
+    """The stored values of the options given (None ones left out), each read by its field's rules (words in
+    either language for a choice, the entry unit for a number, commas also full-width for a list)."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        raw = given.get(f.name)
+        if raw is None or f.type in ("datetime", "date"):
+            continue
+        if f.type == "bool":
+            out[f.name] = raw
+            continue
+        text = ",".join(raw) if isinstance(raw, list) else str(raw)
+        try:
+            out[f.name] = parse_entry(f, text)
+        except FieldProblem as problem:
+            raise failure(_problem_text(f, problem, text, _, lang), _) from None
+    return out
+
+
+def _word(field: str, value: str | None, lang: str) -> str:
+    return "" if value is None else EPISODE[field].word(value, lang)
+
+
+def _minutes(seconds: int | None) -> str:
+    return "" if seconds is None else f"{seconds / 60:.4g}"
+
+
 # ---- episodes ---------------------------------------------------------------------------------
 
 
 @diary_app.command(help=N_("Record a cramp."))
+@with_field_options(EPISODE_FIELDS, skip=("muscle",))
 def add(
     ctx: typer.Context,
-    muscle: Annotated[str, typer.Argument(help=N_("hand, forearm, calf, foot, thigh, trunk, jaw_face, other"))],
-    severity: Annotated[int, typer.Option("--severity", "-s", help=N_("0 (none) to 10 (worst)"))] = 5,
-    when: Annotated[str | None, typer.Option(help=N_("start time, e.g. 2024-05-01T03:10 (default: now)"))] = None,
-    duration: Annotated[int | None, typer.Option(help=N_("how long, in seconds"))] = None,
-    side: Annotated[str | None, typer.Option(help=N_("left, right or both"))] = None,
-    activity: Annotated[str | None, typer.Option(help=N_("what you were doing"))] = None,
-    relief: Annotated[str | None, typer.Option(help=N_("what relieved it"))] = None,
-    note: Annotated[str | None, typer.Option()] = None,
+    muscle: Annotated[str, typer.Argument(help=N_("which muscle, in English or Chinese (e.g. calf, foot)"))],
     lang: LangOption = None,
+    **fields: Any,
 ) -> None:
     """Record a cramp."""
     from crampcheck.diary import service
     from crampcheck.diary.schemas import EpisodeCreate
 
     _ = _tr(ctx, lang)
-    started = _parse_when(when, _)
+    lang = ctx.ensure_object(_Ctx).lang
+    started = _parse_when(fields.get("started_at"), _)
+    values = _values(EPISODE_FIELDS, {**fields, "muscle": muscle}, _, lang)
+    if values.get("severity") is None:  # never a silent default: how bad it was is the person's to say
+        raise failure(_("give how bad the cramp was with --severity, from 0 (no pain) to 10 (the worst)"), _)
     with _session(ctx) as (session, uid):
-        ep = EpisodeCreate.model_validate(
-            {
-                "started_at": started,
-                "muscle": muscle,
-                "severity": severity,
-                "duration_s": duration,
-                "side": side,
-                "activity": activity,
-                "relief": relief,
-                "note": note,
-            }
-        )
+        ep = EpisodeCreate.model_validate({**values, "started_at": started})
         saved = service.add_episode(session=session, user_id=uid, episode=ep)
     out_console().print(
         _("added episode {id}: {muscle} at {when}, severity {severity}").format(
             id=saved.id,
-            muscle=_(saved.muscle),
+            muscle=_word("muscle", saved.muscle, lang),
             when=f"{saved.started_at:%Y-%m-%d %H:%M}",
             severity=saved.severity,
         )
@@ -206,18 +306,19 @@ def list_(
     if not eps:
         out_console().print(_("No cramps recorded yet. Add one with `crampcheck diary add calf --severity 6`."))
         return
+    lang = ctx.ensure_object(_Ctx).lang
     table = FoldTable(
-        _("id"), _("when"), _("muscle"), _("side"), _("severity"), _("seconds"), _("doing"), _("relief"),
+        _("id"), _("when"), _("muscle"), _("side"), _("severity"), _("minutes"), _("doing"), _("relief"),
         title=_("Recorded cramps"),
     )  # fmt: skip
     for e in eps:
         table.add_row(
             str(e.id),
             f"{e.started_at:%Y-%m-%d %H:%M}",
-            _(e.muscle),
-            _(e.side) if e.side else "",
+            _word("muscle", e.muscle, lang),
+            _word("side", e.side, lang),
             str(e.severity),
-            "" if e.duration_s is None else str(e.duration_s),
+            _minutes(e.duration_s),
             _shown(e.activity),
             _shown(e.relief),
         )
@@ -240,41 +341,24 @@ def _regular_file(path: Path, _: Translate) -> None:
 
 
 @diary_app.command(help=N_("Change fields of a recorded cramp."))
+@with_field_options(EPISODE_FIELDS)
 def edit(
     ctx: typer.Context,
     episode_id: Annotated[
         int, typer.Argument(min=1, max=MAX_DB_INT, help=N_("the episode's id (see `diary list`)"))
     ],
-    muscle: Annotated[str | None, typer.Option()] = None,
-    severity: Annotated[int | None, typer.Option("--severity", "-s")] = None,
-    when: Annotated[str | None, typer.Option()] = None,
-    duration: Annotated[int | None, typer.Option()] = None,
-    side: Annotated[str | None, typer.Option()] = None,
-    activity: Annotated[str | None, typer.Option()] = None,
-    relief: Annotated[str | None, typer.Option()] = None,
-    note: Annotated[str | None, typer.Option()] = None,
     lang: LangOption = None,
+    **fields: Any,
 ) -> None:
     """Change fields of a recorded cramp."""
     from crampcheck.diary import service
     from crampcheck.diary.schemas import EpisodeUpdate
 
     _ = _tr(ctx, lang)
-    changes: dict[str, Any] = {
-        k: v
-        for k, v in {
-            "muscle": muscle,
-            "severity": severity,
-            "duration_s": duration,
-            "side": side,
-            "activity": activity,
-            "relief": relief,
-            "note": note,
-        }.items()
-        if v is not None
-    }
-    if when is not None:
-        changes["started_at"] = _parse_when(when, _)
+    lang = ctx.ensure_object(_Ctx).lang
+    changes = _values(EPISODE_FIELDS, fields, _, lang)
+    if fields.get("started_at") is not None:
+        changes["started_at"] = _parse_when(fields["started_at"], _)
     if not changes:
         raise failure(_("nothing to change; give at least one option such as --severity 4"), _)
     with _session(ctx) as (session, uid):
@@ -307,49 +391,24 @@ def delete(
 @diary_app.command(
     help=N_("Record what a day was like (exercise, sleep, fluids, ...); replaces that day's record.")
 )
+@with_field_options(EXPOSURE_FIELDS)
 def day(
     ctx: typer.Context,
     date: Annotated[str | None, typer.Argument(help=N_("the day, e.g. 2024-05-01 (default: today)"))] = None,
-    exercise: Annotated[
-        str | None, typer.Option(help=N_("exercise intensity: none, light, moderate, hard"))
-    ] = None,
-    exercise_minutes: Annotated[float | None, typer.Option()] = None,
-    sleep: Annotated[float | None, typer.Option(help=N_("hours slept the night before"))] = None,
-    fluids: Annotated[float | None, typer.Option(help=N_("litres drunk"))] = None,
-    alcohol: Annotated[float | None, typer.Option(help=N_("units of alcohol"))] = None,
-    caffeine: Annotated[float | None, typer.Option(help=N_("mg of caffeine (a coffee is about 90)"))] = None,
-    cold: Annotated[bool | None, typer.Option("--cold/--no-cold", help=N_("exposed to cold"))] = None,
-    hand_use: Annotated[float | None, typer.Option(help=N_("hours of typing, writing or gripping"))] = None,
-    medicine: Annotated[list[str] | None, typer.Option(help=N_("a medicine taken (repeat for several)"))] = None,
-    cycle: Annotated[str | None, typer.Option(help=N_("menstruation, follicular, ovulation, luteal"))] = None,
-    pregnant: Annotated[bool | None, typer.Option("--pregnant/--not-pregnant")] = None,
-    note: Annotated[str | None, typer.Option()] = None,
     lang: LangOption = None,
+    **fields: Any,
 ) -> None:
     """Record what a day was like (exercise, sleep, fluids, ...); replaces that day's record."""
     from crampcheck.diary import service
     from crampcheck.diary.schemas import ExposureIn
 
     _ = _tr(ctx, lang)
+    lang = ctx.ensure_object(_Ctx).lang
     the_day = _parse_day(date, _)
+    values = _values(EXPOSURE_FIELDS, fields, _, lang)
+    day_field = next(f.name for f in EXPOSURE_FIELDS if f.type == "date")
     with _session(ctx) as (session, uid):
-        exp = ExposureIn.model_validate(
-            {
-                "day": the_day,
-                "exercise_intensity": exercise,
-                "exercise_minutes": exercise_minutes,
-                "sleep_hours": sleep,
-                "fluids_l": fluids,
-                "alcohol_units": alcohol,
-                "caffeine_mg": caffeine,
-                "cold": cold,
-                "hand_use_hours": hand_use,
-                "medicines": medicine or [],
-                "menstrual_phase": cycle,
-                "pregnant": pregnant,
-                "note": note,
-            }
-        )
+        exp = ExposureIn.model_validate({**values, day_field: the_day})
         service.put_exposure(session=session, user_id=uid, exposure=exp)
     out_console().print(_("recorded {day}").format(day=the_day))
 
@@ -368,8 +427,13 @@ def import_(
 
     _ = _tr(ctx, lang)
     _regular_file(path, _)
-    with _session(ctx) as (session, uid):
-        result = csvio.import_csv(session=session, user_id=uid, source=path)
+    size = path.stat().st_size if path.is_file() else None
+    with (
+        progress_bar(_("Importing {path}").format(path=path.name), total=size, in_bytes=True) as step,
+        _session(ctx) as (session, uid),
+    ):
+        result = csvio.import_csv(session=session, user_id=uid, source=path, progress=step.to)
+        step.say(_("Saving"))
     out_console().print(
         _("imported {rows} {kind} from {path}").format(
             rows=result.rows, kind=_(_KIND_WORD[result.kind]), path=path
@@ -410,26 +474,19 @@ def stats(
     charts: Annotated[Path | None, typer.Option(help=N_("also draw the charts (PNG) into this folder"))] = None,
 ) -> None:
     """Summarise the diary and look for personal triggers."""
-    from crampcheck.diary import service
+    from crampcheck.diary.readmodel import read_diary
 
     _ = _tr(ctx, lang)
     lang = ctx.ensure_object(_Ctx).lang
     with _session(ctx) as (session, uid):
-        summary = service.diary_summary(session=session, user_id=uid)
-        report = service.trigger_report(session=session, user_id=uid, lang=lang)
+        view = read_diary(session=session, user_id=uid, lang=lang)
+        summary, report = view.summary, view.triggers
         if charts is not None:
             import crampcheck.diary.charts as charts_mod
 
-            episodes = service.episode_table(session=session, user_id=uid)
-            files = charts_mod.draw_all(episodes, report, charts, lang=lang)
+            files = charts_mod.draw_all(view.episode_table, report, charts, lang=lang)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {"summary": summary.model_dump(mode="json"), "triggers": report.to_dict()},
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        typer.echo(json.dumps(view.stats(), ensure_ascii=False, indent=1))
         return
     con = out_console()
     con.print(
@@ -443,7 +500,7 @@ def stats(
                 mean=summary.mean_severity, per_week=summary.per_week_last_4
             )
         )
-        by_muscle = ", ".join(f"{_(k)} {v}" for k, v in summary.by_muscle.items())
+        by_muscle = ", ".join(f"{_word('muscle', k, lang)} {v}" for k, v in summary.by_muscle.items())
         con.print(_("By muscle: {counts}").format(counts=by_muscle))
     con.print("\n" + _("[bold]Triggers[/bold] ({method})").format(method=_(report.method)))
     for w in report.warnings:
@@ -479,13 +536,22 @@ def report(
     lang = ctx.ensure_object(_Ctx).lang
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         raise failure(_("{path}: the report file must end in .pdf or .html").format(path=out), _)
-    with _session(ctx) as (session, uid):
-        data = report_mod.gather(session=session, user_id=uid, lang=lang)
+    pdf = out.suffix.lower() == ".pdf"
     try:
-        if out.suffix.lower() == ".pdf":
-            out.write_bytes(report_mod.render_pdf(data))
-        else:
-            out.write_text(report_mod.render_html(data), encoding="utf-8")
+        check_target(out)  # a missing folder is said before the work, not as a traceback after it
+        with progress_bar(_("Reading the diary"), total=3 if pdf else 2) as step:
+            with _session(ctx) as (session, uid):
+                data = report_mod.gather(session=session, user_id=uid, lang=lang)
+            step.advance()
+            step.say(_("Writing the report"))
+            html = report_mod.render_html(data)
+            step.advance()
+            if pdf:
+                step.say(_("Making the PDF"))
+                write_file(out, report_mod.html_to_pdf(html))
+                step.advance()
+            else:
+                write_file(out, html.encode("utf-8"))
     except CrampcheckError as exc:
         raise failure(exc, _) from None
     out_console().print(_("wrote {path}").format(path=out))
@@ -610,7 +676,8 @@ def repair(
             repair_mod.quarantine(rows, path)
         except OSError as exc:
             raise failure(
-                _("cannot write {path}: {reason}; nothing removed").format(path=path, reason=exc.strerror or exc), _
+                _("cannot write {path}: {reason}; nothing removed").format(path=path, reason=exc.strerror or exc),
+                _,
             ) from None
         n = repair_mod.remove(session, rows)
     out_console().print(_("removed {n}; a copy is in {path}").format(n=n, path=path), markup=False)

@@ -4,14 +4,20 @@ Free text, when given, is parsed first; the person sees what was understood and 
 questions continue. Each question lists only what is not yet answered, and what an answer means (ticked,
 unticked, none, don't know) is decided by the core (crampcheck.interview.answers), as in the web pages. The
 state is the same plain answer list the API uses.
+
+What is typed is read as a Chinese input method types it too: full-width digits, commas and question marks are
+folded to their ASCII forms (NFKC) and "、" or "；" separate numbers, and "没有", "无", "none" mean none of them.
+Everything shown, prompts included, is plain text, never Rich markup: "[y]" and "[f/m]" are printed as they are.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.text import Text
 
 from crampcheck.assess import Assessor
 from crampcheck.cli.output import FoldTable
@@ -21,7 +27,7 @@ from crampcheck.interview.select import CONFIRM
 from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, Assessment, AssessRequest
 
 YES = {"y", "yes", "是", "有", "对"}
-NO = {"n", "no", "否", "没有", "无", "不"}
+NO = {"n", "no", "none", "nothing", "否", "没有", "没", "无", "不", "都没有", "都不是"}
 UNKNOWN = {"?", "d", "dk", "don't know", "不知道", "不清楚"}
 BACK = {"b", "back", "返回"}
 QUIT = {"q", "quit", "exit", "退出"}
@@ -30,10 +36,21 @@ Before = tuple[bool, bool | None, str | None]  # (was answered, the answer, its 
 
 
 def _ask(console: Console, prompt: str) -> str:
+    """One line typed in answer to ``prompt`` (shown as it is), folded to a plain form: "１，３" -> "1,3"."""
     try:
-        return console.input(prompt).strip().lower()
+        raw = console.input(Text(prompt))
     except EOFError:
         return "q"
+    return unicodedata.normalize("NFKC", raw).strip().lower().rstrip("。.")
+
+
+def _warn(console: Console, message: str) -> None:
+    console.print(Text(message, style="red"))
+
+
+def _numbers(raw: str) -> list[str]:
+    """The items of a typed list: "1 3", "1,3", "1，3", "1、3" -> ["1", "3"]."""
+    return _SEPARATORS.sub(" ", raw).split()
 
 
 def _ask_age(console: Console, _: Callable[[str], str]) -> int | None:
@@ -43,7 +60,7 @@ def _ask_age(console: Console, _: Callable[[str], str]) -> int | None:
             return None
         if raw.isdigit() and MIN_AGE <= int(raw) <= MAX_AGE:
             return int(raw)
-        console.print("[red]" + _("Please type a whole number of years from 1 to 110.") + "[/red]")
+        _warn(console, _("Please type a whole number of years from 1 to 110."))
 
 
 def _ask_sex(console: Console, _: Callable[[str], str]) -> str | None:
@@ -55,7 +72,7 @@ def _ask_sex(console: Console, _: Callable[[str], str]) -> str | None:
             return "female"
         if raw in ("m", "male", "男", "man"):
             return "male"
-        console.print("[red]" + _("Please type f (female) or m (male).") + "[/red]")
+        _warn(console, _("Please type f (female) or m (male)."))
 
 
 def run_interview(
@@ -68,8 +85,10 @@ def run_interview(
 ) -> Assessment | None:
     _ = translator(lang)
     console.print(
-        "[bold]crampcheck[/bold] — "
-        + _("information, not a diagnosis. In an emergency call your local emergency number.")
+        Text.assemble(
+            ("crampcheck", "bold"),
+            " — " + _("information, not a diagnosis. In an emergency call your local emergency number."),
+        )
     )
     answers: dict[str, bool | None] = {}
     sources: dict[str, str] = {}
@@ -91,12 +110,16 @@ def run_interview(
                 t.add_column(_("From your words"))
                 for k, m in enumerate(understood, 1):
                     fd = a.kb.findings[m.id]
-                    t.add_row(str(k), fd.plain.get(lang), _("yes") if m.state == "present" else _("no"), m.text)
+                    t.add_row(
+                        str(k),
+                        Text(fd.plain.get(lang)),
+                        _("yes") if m.state == "present" else _("no"),
+                        Text(m.text),
+                    )
                 console.print(t)
-                raw = _ask(
-                    console, _("Press Enter if this is right, or type the numbers of lines that are wrong: ")
-                )
-                wrong = {int(x) for x in raw.replace(",", " ").split() if x.isdigit()}
+                wrong = _ask_wrong_lines(console, _, len(understood))
+                if wrong is None:
+                    return None
                 for k, m in enumerate(understood, 1):
                     if k in wrong:
                         answers[m.id] = m.state != "present"  # flip what was misunderstood
@@ -126,8 +149,8 @@ def run_interview(
             break  # the banner at once; only an implausible answer that decides it is asked again first
         qm = a.question_model(q.id, lang)
         console.rule(_("Question") + f" {len(asked) + 1}")
-        console.print(f"[bold]{qm.text}[/bold]")
-        spec = a.selector.questions[q.id]
+        console.print(Text(qm.text, style="bold"))
+        spec = a.selector.spec(q.id)
         shown = spec.asks(answers)  # what is already answered (typed or earlier) is not asked again
         response: Response
         if qm.kind != "multiple":  # a yes/no question, or a confirmation of one answer
@@ -158,13 +181,13 @@ def run_interview(
             elif raw in UNKNOWN:
                 response = Response.of(unknown=True)
             else:
-                console.print("[red]" + _("Please answer y, n, ? (don't know), b (back) or q (quit).") + "[/red]")
+                _warn(console, _("Please answer y, n, ? (don't know), b (back) or q (quit)."))
                 continue
         else:
             numbers = {k: o.finding for k, o in enumerate(qm.options, 1) if o.finding in shown}
             for k in numbers:
-                console.print(f"  [{k}] {qm.options[k - 1].label}")
-            console.print(f"  [0] {a.kb.groups[a.selector.followup_of.get(q.id, q.id)].none.get(lang)}")
+                console.print(Text(f"  [{k}] {qm.options[k - 1].label}"))
+            console.print(Text(f"  [0] {a.kb.groups[a.selector.followup_of.get(q.home, q.home)].none.get(lang)}"))
             raw = _ask(
                 console,
                 _(
@@ -178,7 +201,7 @@ def run_interview(
             if raw in BACK:
                 _go_back(history, answers, sources, asked)
                 continue
-            picks = _SEPARATORS.sub(" ", raw).split()
+            picks = _numbers(raw)
             if raw in UNKNOWN:
                 response = Response.of(unknown=True)
             elif raw in NO or picks == ["0"]:
@@ -187,7 +210,7 @@ def run_interview(
                 # "1 3" ticks 1 and 3; "1 3 0" also says that none of the others applies
                 response = Response.of((numbers[int(p)] for p in picks if p != "0"), none="0" in picks)
             else:
-                console.print("[red]" + _("Please type option numbers from the list.") + "[/red]")
+                _warn(console, _("Please type option numbers from the list."))
                 continue
         vals = policy.meaning(spec, response, answers, age)
         history.append((q.id, {f: (f in answers, answers.get(f), sources.get(f)) for f in vals}))
@@ -196,9 +219,7 @@ def run_interview(
             sources[f] = "question"
         asked.append(q.id)
     if stopped:
-        console.print(
-            "[bold]" + _("You stopped before the end: this is what your answers so far show.") + "[/bold]"
-        )
+        console.print(Text(_("You stopped before the end: this is what your answers so far show."), style="bold"))
     state = {True: "present", False: "absent", None: "unknown"}
     req = AssessRequest(
         age=age,
@@ -208,6 +229,20 @@ def run_interview(
         asked=asked,
     )
     return a.assess(req)
+
+
+def _ask_wrong_lines(console: Console, _: Callable[[str], str], lines: int) -> set[int] | None:
+    """The numbers of the lines of "What I understood" that are wrong (none: Enter or "没有"); None to quit."""
+    while True:
+        raw = _ask(console, _("Press Enter if this is right, or type the numbers of lines that are wrong: "))
+        if raw in QUIT:
+            return None
+        if not raw or raw in NO or raw in YES:
+            return set()
+        picks = _numbers(raw)
+        if all(p.isdigit() and 1 <= int(p) <= lines for p in picks):
+            return {int(p) for p in picks}
+        _warn(console, _("Please type line numbers from 1 to {last}, or press Enter.").format(last=lines))
 
 
 def _go_back(

@@ -7,13 +7,22 @@ reaches a user.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from crampcheck.cli.output import FoldTable, failure, out_console, print_error
+from crampcheck.cli.output import (
+    FoldTable,
+    check_target,
+    failure,
+    out_console,
+    print_error,
+    progress_bar,
+    write_text_file,
+)
 from crampcheck.errors import N_, AnswersFileError, CrampcheckError
 from crampcheck.i18n import default_lang, translator
 
@@ -98,6 +107,13 @@ def assess_cmd(
     lang: str | None = typer.Option(None, "--lang", help=N_("en or zh (default: from the locale).")),
     age: int | None = typer.Option(None, "--age", help=N_("Age in whole years (1-110).")),
     sex: str | None = typer.Option(None, "--sex", help=N_("female or male.")),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help=N_(
+            "Also write the result as JSON to this file (to keep it: `crampcheck diary save-assessment FILE`)."
+        ),
+    ),
 ) -> None:
     """Run the interview in the terminal (or assess an answers file) and print causes, triage and advice."""
     from pydantic import ValidationError
@@ -108,6 +124,8 @@ def assess_cmd(
 
     language = _lang(lang)
     try:
+        if out is not None:
+            check_target(out)  # before the interview, not after it
         a = default_assessor()
         if answers is not None:
             data = _read_answers_file(answers)
@@ -128,17 +146,26 @@ def assess_cmd(
         else:
             from crampcheck.cli.interactive import run_interview
 
-            maybe = run_interview(a, console, language, text=text, age=age, sex=sex)
+            # with --json the questions go to standard error, so that standard output is the JSON alone
+            asker = out_console(stderr=True) if json_out else console
+            maybe = run_interview(a, asker, language, text=text, age=age, sex=sex)
             if maybe is None:
                 raise typer.Exit(0)
             result = maybe
+        if out is not None:
+            write_text_file(out, result.model_dump_json(indent=2) + "\n")
     except CrampcheckError as e:
         fail(e, lang=language)
         return
     if json_out:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        render(console, result)
+        rerun = ["crampcheck", "assess"]
+        if answers is not None:
+            rerun += ["--answers", str(answers)]
+        if lang is not None:
+            rerun += ["--lang", language]
+        render(console, result, saved_to=out, rerun=shlex.join([*rerun, "--out", "result.json"]))
 
 
 # --- explain ------------------------------------------------------------------------------------------
@@ -277,7 +304,12 @@ def eval_cmd(
             from crampcheck.evaluation.text import text_parser
 
             parser = text_parser()
-        outs = [run_one(a, v, mode, parser, noise, seed) for v in vs]
+        _ = translator(default_lang())
+        outs = []
+        with progress_bar(_("Running the vignettes"), total=len(vs)) as step:
+            for vignette in vs:
+                outs.append(run_one(a, vignette, mode, parser, noise, seed))
+                step.advance()
     except CrampcheckError as e:
         fail(e)
         return

@@ -41,6 +41,16 @@ def latest_day() -> dt.date:
     return (dt.datetime.now() + FUTURE_SLACK).date()
 
 
+def time_within(v: dt.datetime) -> bool:
+    """Whether a stored time is within the bounds (rows stored before the bounds existed may not be)."""
+    return MIN_TIME <= v.replace(tzinfo=None) <= latest_time()
+
+
+def day_within(v: dt.date) -> bool:
+    """Whether a stored day is within the bounds."""
+    return MIN_DAY <= v <= latest_day()
+
+
 def check_time(v: dt.datetime) -> dt.datetime:
     naive = v.replace(tzinfo=None)
     if naive < MIN_TIME:
@@ -157,7 +167,9 @@ LocalDay = Annotated[dt.date, BeforeValidator(parse_day), _DAY_SCHEMA]
 DiaryTime = Annotated[
     dt.datetime, BeforeValidator(parse_local_time), AfterValidator(check_time), _time_schema(DIARY_TIME_PATTERN)
 ]
-DiaryDay = Annotated[dt.date, BeforeValidator(parse_day), AfterValidator(check_day), _day_schema(DIARY_DAY_PATTERN)]
+DiaryDay = Annotated[
+    dt.date, BeforeValidator(parse_day), AfterValidator(check_day), _day_schema(DIARY_DAY_PATTERN)
+]
 # what is stored, as it is shown (responses)
 StoredTime = Annotated[dt.datetime, _TIME_SCHEMA]
 CleanText = Annotated[str, AfterValidator(check_text)]

@@ -1,7 +1,10 @@
 """FHIR R4 (R4B) export: a ``collection`` Bundle with the latest assessment as a
-QuestionnaireResponse (the answers) and a RiskAssessment (the ranked causes, ICD-10 coded), and
+QuestionnaireResponse (the answers) and a RiskAssessment (the ranked causes, ICD-10 coded), both read from the
+stored assessment record,
 each cramp episode as an Observation (SNOMED CT 55300003 "Cramp", ICD-10 R25.2, body site,
-laterality and 0-10 severity).
+laterality and 0-10 severity), and each recorded day as an Observation with one component per
+recorded exposure field (coded ``urn:crampcheck`` + the field's name; numbers with their UCUM unit).
+Body sites, laterality and units come from the field definitions (:mod:`crampcheck.diary.fields`).
 
 Built only through ``fhir.resources.R4B`` models, so an export cannot be structurally invalid.
 Diary times are local wall-clock times; FHIR requires a zone with a time of day, so the machine's
@@ -34,8 +37,9 @@ from fhir.resources.R4B.riskassessment import RiskAssessment, RiskAssessmentPred
 from sqlalchemy.orm import Session
 
 from crampcheck.diary import bounds, service
-from crampcheck.diary.schemas import EpisodeCreate, EpisodePublic
-from crampcheck.schema import Assessment
+from crampcheck.diary.fields import EPISODE, EXPOSURE_FIELDS, DiaryField
+from crampcheck.diary.records import StoredAssessment
+from crampcheck.diary.schemas import EpisodeCreate, EpisodePublic, ExposureIn, ExposurePublic
 
 SNOMED = "http://snomed.info/sct"
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
@@ -47,16 +51,11 @@ CRAMP = [
     Coding(system=SNOMED, code="55300003", display="Cramp"),
     Coding(system=ICD10, code="R25.2", display="Cramp and spasm"),
 ]
-BODY_SITES = {  # SNOMED CT body structures
-    "hand": ("85562004", "Hand structure"),
-    "forearm": ("14975008", "Forearm structure"),
-    "calf": ("53840002", "Calf of leg structure"),
-    "foot": ("56459004", "Foot structure"),
-    "thigh": ("68367000", "Thigh structure"),
-    "trunk": ("22943007", "Trunk structure"),
-    "jaw_face": ("89545001", "Face structure"),
-}
-LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right"), "both": ("51440002", "Bilateral")}
+# SNOMED CT body structures and laterality, from the field definitions
+BODY_SITES = {c.value: c.snomed for c in EPISODE["muscle"].choices if c.snomed}
+LATERALITY = {c.value: c.snomed for c in EPISODE["side"].choices if c.snomed}
+DURATION = EPISODE["duration_s"]
+DAY_CODE = "diary-day"
 SEVERITY_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
 
 
@@ -75,11 +74,13 @@ def episode_observation(ep: EpisodePublic, patient_ref: str) -> Observation:
             valueInteger=ep.severity,
         )
     ]
-    if ep.duration_s is not None:
+    if ep.duration_s is not None and DURATION.unit is not None:
         components.append(
             ObservationComponent(
                 code=CodeableConcept(coding=[Coding(system=CC, code="duration")], text="duration"),
-                valueQuantity=Quantity(value=Decimal(ep.duration_s), unit="s", system=UCUM, code="s"),
+                valueQuantity=Quantity(
+                    value=Decimal(ep.duration_s), unit=DURATION.unit.ucum, system=UCUM, code=DURATION.unit.ucum
+                ),
             )
         )
     for field in ("activity", "relief"):
@@ -92,10 +93,10 @@ def episode_observation(ep: EpisodePublic, patient_ref: str) -> Observation:
             )
     codings = [Coding(system=CC, code=f"muscle:{ep.muscle}")]
     if ep.muscle in BODY_SITES:
-        code, display = BODY_SITES[ep.muscle]
+        code, display = BODY_SITES[ep.muscle]  # type: ignore[misc]
         codings.insert(0, Coding(system=SNOMED, code=code, display=display))
     if ep.side:
-        code, display = LATERALITY[ep.side]
+        code, display = LATERALITY[ep.side]  # type: ignore[misc]
         codings.append(Coding(system=SNOMED, code=code, display=display))
         codings.append(Coding(system=CC, code=f"side:{ep.side}"))
     return Observation(
@@ -116,8 +117,53 @@ def episode_observation(ep: EpisodePublic, patient_ref: str) -> Observation:
     )
 
 
+def _component(f: DiaryField, value: Any) -> ObservationComponent:
+    code = CodeableConcept(coding=[Coding(system=CC, code=f.name)], text=f.label_text("en"))
+    if f.type in ("int", "number"):
+        unit = f.unit
+        q = Quantity(value=Decimal(repr(value)), unit=unit.en, system=UCUM, code=unit.ucum) if unit else None
+        return ObservationComponent(code=code, valueQuantity=q or Quantity(value=Decimal(repr(value))))
+    if f.type == "bool":
+        return ObservationComponent(code=code, valueBoolean=bool(value))
+    if f.type == "choice":
+        coding = Coding(system=f"{CC}:{f.name}", code=value, display=f.word(value, "en"))
+        return ObservationComponent(code=code, valueCodeableConcept=CodeableConcept(coding=[coding]))
+    return ObservationComponent(code=code, valueString=str(value))
+
+
+def exposure_observation(x: ExposurePublic, patient_ref: str) -> Observation:
+    """One recorded day: a component per recorded field (one per item of a list), in the order of the fields."""
+    components: list[ObservationComponent] = []
+    for f in EXPOSURE_FIELDS:
+        if f.type == "date":
+            continue
+        value = getattr(x, f.name)
+        if f.type == "list":
+            components += [_component(f, item) for item in value or []]
+        elif value is not None:
+            components.append(_component(f, value))
+    return Observation(
+        id=f"exposure-{x.id}",
+        identifier=[Identifier(system=f"{CC}:exposure", value=str(x.id))],
+        status="final",
+        category=[
+            CodeableConcept(
+                coding=[
+                    Coding(
+                        system="http://terminology.hl7.org/CodeSystem/observation-category", code="social-history"
+                    )
+                ]
+            )
+        ],
+        code=CodeableConcept(coding=[Coding(system=CC, code=DAY_CODE)], text="What the day was like"),
+        subject=Reference(reference=patient_ref),
+        effectiveDateTime=x.day,  # type: ignore[arg-type]  # a FHIR dateTime may be a date alone
+        component=components or None,
+    )
+
+
 def assessment_resources(
-    a: Assessment, when: dt.datetime, patient_ref: str
+    a: StoredAssessment, when: dt.datetime, patient_ref: str
 ) -> tuple[tuple[str, QuestionnaireResponse], tuple[str, RiskAssessment]]:
     items = [
         QuestionnaireResponseItem(
@@ -170,7 +216,7 @@ def assessment_resources(
         status="final",
         subject=Reference(reference=patient_ref),
         occurrenceDateTime=_aware(when),
-        method=CodeableConcept(text=f"crampcheck {a.engine.method}, knowledge base {a.kb_version}"),
+        method=CodeableConcept(text=f"crampcheck {a.engine_method}, knowledge base {a.kb_version}"),
         code=CodeableConcept(coding=[Coding(system=f"{CC}:triage", code=a.triage.level, display=a.triage.label)]),
         basis=[Reference(reference=qr_url)],
         prediction=predictions or None,
@@ -182,7 +228,8 @@ def assessment_resources(
 def build_bundle(
     *,
     episodes: list[EpisodePublic],
-    assessment: tuple[dt.datetime, Assessment] | None,
+    assessment: tuple[dt.datetime, StoredAssessment] | None,
+    exposures: list[ExposurePublic] | None = None,
     timestamp: dt.datetime | None = None,
 ) -> Bundle:
     patient_url = _urn()
@@ -195,18 +242,26 @@ def build_bundle(
         entries += [BundleEntry(fullUrl=qr_url, resource=qr), BundleEntry(fullUrl=ra_url, resource=ra)]
     for ep in episodes:
         entries.append(BundleEntry(fullUrl=_urn(), resource=episode_observation(ep, patient_url)))
+    for x in exposures or []:
+        entries.append(BundleEntry(fullUrl=_urn(), resource=exposure_observation(x, patient_url)))
     return Bundle(type="collection", timestamp=_aware(timestamp or dt.datetime.now()), entry=entries)
 
 
 def export_bundle(*, session: Session, user_id: int) -> Bundle:
-    """The user's episodes and latest assessment as a FHIR Bundle."""
+    """The user's episodes, recorded days and latest assessment as a FHIR Bundle."""
     latest = service.latest_assessment(session=session, user_id=user_id)
     return build_bundle(
-        # within the diary's bounds only: a row stored before them (year 1) has no FHIR dateTime
+        # within the diary's bounds only: a row stored before them (year 1) has no FHIR dateTime or date
         episodes=service.list_episodes(
             session=session, user_id=user_id, since=bounds.MIN_TIME, until=bounds.latest_time()
         ),
         assessment=(latest[0].created_at, latest[1]) if latest else None,
+        exposures=service.list_exposures(
+            session=session,
+            user_id=user_id,
+            since=bounds.MIN_DAY,
+            until=bounds.latest_day() + dt.timedelta(days=1),
+        ),
     )
 
 
@@ -215,7 +270,7 @@ def episodes_from_bundle(bundle: Bundle) -> list[EpisodeCreate]:
     out: list[EpisodeCreate] = []
     for entry in bundle.entry or []:
         res = entry.resource
-        if not isinstance(res, Observation):
+        if not isinstance(res, Observation) or _is_day(res):
             continue
         codes = {c.code for c in res.bodySite.coding} if res.bodySite and res.bodySite.coding else set()
         muscle = next((c.split(":", 1)[1] for c in codes if c and c.startswith("muscle:")), "other")
@@ -233,4 +288,37 @@ def episodes_from_bundle(bundle: Bundle) -> list[EpisodeCreate]:
             elif code in ("activity", "relief"):
                 data[str(code)] = comp.valueString
         out.append(EpisodeCreate.model_validate(data))
+    return out
+
+
+def _is_day(res: Observation) -> bool:
+    return any(c.code == DAY_CODE for c in res.code.coding or [])
+
+
+def exposures_from_bundle(bundle: Bundle) -> list[ExposureIn]:
+    """Read the recorded days back out of a Bundle made by :func:`build_bundle`."""
+    by_name = {f.name: f for f in EXPOSURE_FIELDS}
+    day_field = next(f.name for f in EXPOSURE_FIELDS if f.type == "date")
+    out: list[ExposureIn] = []
+    for entry in bundle.entry or []:
+        res = entry.resource
+        if not isinstance(res, Observation) or not _is_day(res):
+            continue
+        data: dict[str, Any] = {day_field: res.effectiveDateTime}
+        for comp in res.component or []:
+            name = comp.code.coding[0].code if comp.code.coding else None
+            f = by_name.get(str(name))
+            if f is None:
+                continue
+            if f.type in ("int", "number") and comp.valueQuantity is not None:
+                data[f.name] = float(comp.valueQuantity.value or 0)
+            elif f.type == "bool":
+                data[f.name] = comp.valueBoolean
+            elif f.type == "choice" and comp.valueCodeableConcept is not None and comp.valueCodeableConcept.coding:
+                data[f.name] = comp.valueCodeableConcept.coding[0].code
+            elif f.type == "list":
+                data.setdefault(f.name, []).append(comp.valueString)
+            else:
+                data[f.name] = comp.valueString
+        out.append(ExposureIn.model_validate(data))
     return out

@@ -47,7 +47,9 @@ def find(session: Session) -> list[BadRow]:
     for e in session.scalars(
         select(Episode).where(or_(Episode.started_at < MIN_TIME, Episode.started_at > late)).order_by(Episode.id)
     ):
-        out.append(BadRow("episodes", e.id, names.get(e.user_id, str(e.user_id)), e.started_at.isoformat(), _row(e)))
+        out.append(
+            BadRow("episodes", e.id, names.get(e.user_id, str(e.user_id)), e.started_at.isoformat(), _row(e))
+        )
     last_day = latest_day()
     for x in session.scalars(
         select(Exposure).where(or_(Exposure.day < MIN_DAY, Exposure.day > last_day)).order_by(Exposure.id)

@@ -17,9 +17,11 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crampcheck.diary import bounds
+from crampcheck.diary import records
 from crampcheck.diary.bounds import CONTROL
 from crampcheck.diary.errors import AuthError, ConflictError, FieldError, NotFoundError
+from crampcheck.diary.fields import EXPOSURE_COLUMNS, EXPOSURE_FIELDS
+from crampcheck.diary.records import StoredAssessment
 from crampcheck.diary.schemas import (
     AssessmentSaved,
     EpisodeCreate,
@@ -28,37 +30,10 @@ from crampcheck.diary.schemas import (
     ExposureIn,
     ExposurePublic,
 )
-from crampcheck.diary.triggers import TriggerReport, analyse_tables
+from crampcheck.diary.triggers import TriggerReport
 from crampcheck.schema import Assessment
 from crampcheck.storage import repo
 from crampcheck.storage.models import AssessmentRecord, Episode, Exposure, User
-
-EPISODE_COLUMNS = [
-    "started_at",
-    "duration_s",
-    "muscle",
-    "side",
-    "severity",
-    "activity",
-    "relief",
-    "note",
-    "source",
-]
-EXPOSURE_COLUMNS = [
-    "day",
-    "exercise_minutes",
-    "exercise_intensity",
-    "sleep_hours",
-    "fluids_l",
-    "alcohol_units",
-    "caffeine_mg",
-    "cold",
-    "hand_use_hours",
-    "medicines",
-    "menstrual_phase",
-    "pregnant",
-    "note",
-]
 
 
 def first_error(exc: ValidationError) -> FieldError:
@@ -172,15 +147,20 @@ def delete_episode(*, session: Session, user_id: int, episode_id: int) -> None:
 # exposures --------------------------------------------------------------------------------------
 
 
+LIST_FIELDS = tuple(f.name for f in EXPOSURE_FIELDS if f.type == "list")  # stored as the items joined by ';'
+
+
 def _exposure_public(row: Exposure) -> ExposurePublic:
     data = {c: getattr(row, c) for c in EXPOSURE_COLUMNS}
-    data["medicines"] = [m for m in (row.medicines or "").split(";") if m]
+    for name in LIST_FIELDS:
+        data[name] = [m for m in (data[name] or "").split(";") if m]
     return ExposurePublic(id=row.id, **data)
 
 
-def exposure_row_values(exposure: ExposureIn) -> dict[str, Any]:
-    data = exposure.model_dump()
-    data["medicines"] = ";".join(exposure.medicines) or None
+def exposure_row_values(exposure: ExposureIn | ExposurePublic) -> dict[str, Any]:
+    data = exposure.model_dump(exclude={"id"})
+    for name in LIST_FIELDS:
+        data[name] = ";".join(data[name]) or None
     return data
 
 
@@ -222,28 +202,36 @@ def delete_exposure(*, session: Session, user_id: int, day: dt.date) -> None:
 # assessments ------------------------------------------------------------------------------------
 
 
+def _saved(r: AssessmentRecord) -> AssessmentSaved:
+    return AssessmentSaved(
+        id=r.id,
+        created_at=r.created_at,
+        kb_version=r.kb_version,
+        lang=r.lang,
+        triage_level=r.triage_level,
+        record_version=r.record_version,
+    )
+
+
 def save_assessment(
     *, session: Session, user_id: int, assessment: Assessment, created_at: dt.datetime | None = None
 ) -> AssessmentSaved:
-    """Store an assessment as JSON with the knowledge-base version that produced it."""
-    record = repo.add_assessment(
+    """Store an assessment as a versioned record (:class:`StoredAssessment`, JSON) with the knowledge-base
+    version that produced it."""
+    record = StoredAssessment.from_assessment(assessment)
+    row = repo.add_assessment(
         session,
         AssessmentRecord(
             user_id=user_id,
             created_at=created_at or dt.datetime.now().replace(microsecond=0),
-            kb_version=assessment.kb_version,
-            lang=assessment.lang,
-            triage_level=assessment.triage.level,
-            payload=assessment.model_dump_json(),
+            kb_version=record.kb_version,
+            lang=record.lang,
+            triage_level=record.triage.level,
+            payload=records.dump(record),
+            record_version=record.record_version,
         ),
     )
-    return AssessmentSaved(
-        id=record.id,
-        created_at=record.created_at,
-        kb_version=record.kb_version,
-        lang=record.lang,
-        triage_level=record.triage_level,
-    )
+    return _saved(row)
 
 
 def delete_assessment(*, session: Session, user_id: int, assessment_id: int) -> None:
@@ -251,24 +239,16 @@ def delete_assessment(*, session: Session, user_id: int, assessment_id: int) -> 
         raise NotFoundError("assessment", assessment_id)
 
 
-def latest_assessment(*, session: Session, user_id: int) -> tuple[AssessmentSaved, Assessment] | None:
+def latest_assessment(*, session: Session, user_id: int) -> tuple[AssessmentSaved, StoredAssessment] | None:
+    """The newest saved assessment, read back whatever version of the record it was written in."""
     rows = repo.assessments(session, user_id, limit=1)
     if not rows:
         return None
-    r = rows[0]
-    meta = AssessmentSaved(
-        id=r.id, created_at=r.created_at, kb_version=r.kb_version, lang=r.lang, triage_level=r.triage_level
-    )
-    return meta, Assessment.model_validate_json(r.payload)
+    return _saved(rows[0]), records.load(rows[0].payload)
 
 
 def list_assessments(*, session: Session, user_id: int, limit: int = 50) -> list[AssessmentSaved]:
-    return [
-        AssessmentSaved(
-            id=r.id, created_at=r.created_at, kb_version=r.kb_version, lang=r.lang, triage_level=r.triage_level
-        )
-        for r in repo.assessments(session, user_id, limit=limit)
-    ]
+    return [_saved(r) for r in repo.assessments(session, user_id, limit=limit)]
 
 
 # tables, statistics, chart data -----------------------------------------------------------------
@@ -277,16 +257,16 @@ def list_assessments(*, session: Session, user_id: int, limit: int = 50) -> list
 def episode_table(*, session: Session, user_id: int) -> pd.DataFrame:
     """The episodes the analyses, charts and report read: those within the diary's bounds (a row stored
     before the bounds existed is listed, but not analysed; ``crampcheck diary repair`` removes it)."""
-    rows = repo.episodes(session, user_id, since=bounds.MIN_TIME, until=bounds.latest_time())
-    return pd.DataFrame(
-        [{c: getattr(r, c) for c in ["id", *EPISODE_COLUMNS]} for r in rows], columns=["id", *EPISODE_COLUMNS]
-    )
+    from crampcheck.diary.readmodel import read_diary
+
+    return read_diary(session=session, user_id=user_id).episode_table
 
 
 def exposure_table(*, session: Session, user_id: int) -> pd.DataFrame:
     """The daily records the analyses read: those within the diary's bounds (see :func:`episode_table`)."""
-    rows = repo.exposures(session, user_id, since=bounds.MIN_DAY, until=bounds.latest_day() + dt.timedelta(days=1))
-    return pd.DataFrame([{c: getattr(r, c) for c in EXPOSURE_COLUMNS} for r in rows], columns=EXPOSURE_COLUMNS)
+    from crampcheck.diary.readmodel import read_diary
+
+    return read_diary(session=session, user_id=user_id).exposure_table
 
 
 class DiarySummary(BaseModel):
@@ -338,46 +318,19 @@ def summarize(episodes: pd.DataFrame, exposures: pd.DataFrame) -> DiarySummary:
 
 
 def diary_summary(*, session: Session, user_id: int) -> DiarySummary:
-    return summarize(
-        episode_table(session=session, user_id=user_id), exposure_table(session=session, user_id=user_id)
-    )
+    from crampcheck.diary.readmodel import read_diary
+
+    return read_diary(session=session, user_id=user_id).summary
 
 
 def trigger_report(*, session: Session, user_id: int, lang: str = "en") -> TriggerReport:
-    return analyse_tables(
-        episode_table(session=session, user_id=user_id),
-        exposure_table(session=session, user_id=user_id),
-        lang=lang,
-    )
+    from crampcheck.diary.readmodel import read_diary
+
+    return read_diary(session=session, user_id=user_id, lang=lang).triggers
 
 
 def chart_data(*, session: Session, user_id: int, lang: str = "en") -> dict[str, Any]:
     """The numbers behind every chart, as JSON-ready data (the web app draws them itself)."""
-    episodes = episode_table(session=session, user_id=user_id)
-    exposures = exposure_table(session=session, user_id=user_id)
-    summary = summarize(episodes, exposures)
-    report = analyse_tables(episodes, exposures, lang=lang)
-    per_day: dict[str, int] = {}
-    if len(episodes):
-        days = pd.to_datetime(episodes["started_at"]).dt.strftime("%Y-%m-%d").value_counts().sort_index()
-        per_day = {str(k): int(v) for k, v in days.items()}
-    return {
-        "episodes_per_day": [{"day": k, "count": v} for k, v in per_day.items()],
-        "by_hour": [{"hour": h, "count": c} for h, c in enumerate(summary.by_hour)],
-        "by_muscle": [{"muscle": k, "count": v} for k, v in summary.by_muscle.items()],
-        "effects": [
-            {
-                "exposure": e.exposure,
-                "label": e.label,
-                "odds_ratio": e.odds_ratio,
-                "ci_low": e.ci_low,
-                "ci_high": e.ci_high,
-                "p_bh": e.p_bh,
-                "verdict": e.verdict,
-                "sentence": e.sentence,
-            }
-            for e in report.effects
-        ],
-        "warnings": report.warnings,
-        "caution": report.caution,
-    }
+    from crampcheck.diary.readmodel import read_diary
+
+    return read_diary(session=session, user_id=user_id, lang=lang).chart_data()

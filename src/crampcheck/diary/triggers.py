@@ -31,6 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from crampcheck.diary.fields import EXPOSURE_FIELDS
 from crampcheck.errors import InputError
 
 MAX_STRATUM = 31
@@ -57,30 +58,38 @@ class ExposureSpec:
     more_en: str = "more"
 
 
-SPECS: dict[str, ExposureSpec] = {
-    s.id: s
-    for s in (
-        ExposureSpec("hard_training", "binary", "hard training", "高强度训练"),
-        ExposureSpec("exercise_minutes", "continuous", "exercise", "运动", "minutes", "分钟"),
-        ExposureSpec("sleep_hours", "continuous", "sleep", "睡眠", "hours", "小时"),
-        ExposureSpec("fluids_l", "continuous", "fluids", "饮水", "litres", "升"),
-        ExposureSpec("alcohol_units", "continuous", "alcohol", "饮酒", "units", "单位"),
-        ExposureSpec("caffeine_mg", "continuous", "caffeine", "咖啡因", "mg", "毫克"),
-        ExposureSpec("cold", "binary", "cold exposure", "受凉"),
-        ExposureSpec(
-            "hand_use_hours", "continuous", "typing, writing or gripping", "打字、书写或抓握", "hours", "小时"
-        ),
-        ExposureSpec("menstruation", "binary", "menstruation", "月经期"),
-    )
+def _specs() -> dict[str, ExposureSpec]:
+    """The exposures of the analysis, from the diary's field definitions (the exposure catalogue)."""
+    out: dict[str, ExposureSpec] = {}
+    for f in EXPOSURE_FIELDS:
+        t = f.trigger
+        if t is None or t.words is None:
+            continue
+        if t.when is not None or f.type == "bool":
+            spec = ExposureSpec(t.id or f.name, "binary", t.words.en, t.words.zh)
+        else:
+            unit_en, unit_zh = (f.unit.en, f.unit.zh) if f.unit else ("", "")
+            spec = ExposureSpec(f.name, "continuous", t.words.en, t.words.zh, unit_en, unit_zh)
+        out[spec.id] = spec
+    return out
+
+
+SPECS: dict[str, ExposureSpec] = _specs()
+# list fields analysed item by item: column prefix -> (field name, words with {item})
+EACH: dict[str, tuple[str, str, str]] = {
+    (f.trigger.id or f.name): (f.name, f.trigger.each.en, f.trigger.each.zh)
+    for f in EXPOSURE_FIELDS
+    if f.trigger is not None and f.trigger.each is not None
 }
 
 
 def spec_for(column: str) -> ExposureSpec:
     if column in SPECS:
         return SPECS[column]
-    if column.startswith("medicine:"):
-        name = column.split(":", 1)[1]
-        return ExposureSpec(column, "binary", f"taking {name}", f"服用{name}")
+    prefix, _, item = column.partition(":")
+    if item and prefix in EACH:
+        _field, en, zh = EACH[prefix]
+        return ExposureSpec(column, "binary", en.format(item=item), zh.format(item=item))
     return ExposureSpec(column, "continuous", column.replace("_", " "), column)
 
 
@@ -165,21 +174,24 @@ def build_day_table(episodes: pd.DataFrame, exposures: pd.DataFrame, *, day_star
     def num(col: str) -> pd.Series:
         return pd.to_numeric(ex[col], errors="coerce") if col in ex else pd.Series(np.nan, index=ex.index)
 
-    if "exercise_intensity" in ex:
-        inten = ex["exercise_intensity"]
-        out["hard_training"] = np.where(inten.isna(), np.nan, (inten == "hard").astype(float))
-    for col in ("exercise_minutes", "sleep_hours", "fluids_l", "alcohol_units", "caffeine_mg", "hand_use_hours"):
-        out[col] = num(col)
-    if "cold" in ex:
-        out["cold"] = ex["cold"].map(lambda v: np.nan if v is None or v != v else float(bool(v)))
-    if "menstrual_phase" in ex:
-        phase = ex["menstrual_phase"]
-        out["menstruation"] = np.where(phase.isna(), np.nan, (phase == "menstruation").astype(float))
-    if "medicines" in ex:
-        meds = ex["medicines"].map(_med_list)
-        names = sorted({m for lst in meds for m in lst})
-        for name in names:
-            out[f"medicine:{name}"] = meds.map(lambda lst, n=name: float(n in lst))
+    for f in EXPOSURE_FIELDS:
+        t = f.trigger
+        if t is None:
+            continue
+        if t.each is not None:
+            if f.name in ex:
+                items = ex[f.name].map(_med_list)
+                for name in sorted({m for lst in items for m in lst}):
+                    out[f"{t.id or f.name}:{name}"] = items.map(lambda lst, n=name: float(n in lst))
+        elif t.when is not None:
+            if f.name in ex:
+                col = ex[f.name]
+                out[t.id or f.name] = np.where(col.isna(), np.nan, (col == t.when).astype(float))
+        elif f.type == "bool":
+            if f.name in ex:
+                out[f.name] = ex[f.name].map(lambda v: np.nan if v is None or v != v else float(bool(v)))
+        else:
+            out[f.name] = num(f.name)
     return out
 
 

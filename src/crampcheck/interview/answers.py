@@ -161,7 +161,7 @@ class AnswerPolicy:
                 out[f] = False
             elif f in answers:
                 continue  # typed or answered before: an unticked box does not overwrite it
-            elif q.kind != "single" and self.unticked_is_no(q.id, f, now, age):
+            elif q.kind != "single" and self.unticked_is_no(q.home, f, now, age):
                 out[f] = False
         return out
 

@@ -124,6 +124,9 @@ def semantic_problems(kb: KnowledgeBase) -> list[Problem]:
         for field in ("question", "label", "plain"):
             for lang in _text_missing(getattr(finding, field)):
                 out.append(Problem("text/findings.yaml", f"{fid}.{field}", f"missing '{lang}' text", "warning"))
+        # an explanation lists an absent finding in its own words: never "no " + plain (double negatives)
+        for lang in _text_missing(finding.negative):
+            out.append(Problem("text/findings.yaml", f"{fid}.negative", f"missing '{lang}' negative wording"))
     for a in kb.advice.values():
         for field in ("text", "evidence_note"):
             for lang in _text_missing(getattr(a, field)):

@@ -174,7 +174,13 @@ def collect(root: Path | None = None) -> tuple[KnowledgeBase | None, list[Proble
             if t is None:
                 continue
         findings[fid] = Finding(
-            id=fid, group=str(vf.get("group", "")), question=t.question, label=t.label, plain=t.plain, leak=leak
+            id=fid,
+            group=str(vf.get("group", "")),
+            question=t.question,
+            label=t.label,
+            plain=t.plain,
+            negative=t.negative,
+            leak=leak,
         )
     for fid in leaks:
         if fid not in vocab_findings:

@@ -227,6 +227,7 @@ class FindingText(Strict):
     question: Text
     label: Text
     plain: Text
+    negative: Text = Text(en="")  # how the finding's absence reads in an explanation (required by `kb check`)
 
 
 class Finding(Strict):
@@ -235,6 +236,7 @@ class Finding(Strict):
     question: Text
     label: Text
     plain: Text
+    negative: Text = Text(en="")
     leak: Leak
 
 

@@ -33,6 +33,14 @@ _EN_AGE = [
         + r")\b)",
         re.I,
     ),
+    re.compile(  # "Mum's 70", "Grandpa is 88" at the start of a sentence, without "my"
+        r"(?:^|[.!?]\s+)(?:"
+        + "|".join([_FEMALE_REL_EN, _MALE_REL_EN])
+        + r")(?:'s|\s+is|\s*,)\s*(\d{1,3})\b(?!\s*(?:"
+        + _UNITS_EN
+        + r")\b)",
+        re.I,
+    ),
     re.compile(r"\b(\d{1,3})\s*(?:m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I),
     re.compile(r"\b(?:male|female|man|woman|guy|lady)\s*,\s*(\d{1,3})\b", re.I),
     re.compile(r"^[^.!?\n\d]{0,60},\s*(\d{1,3})\s*[.,;](?!\d)", re.I),
@@ -62,6 +70,7 @@ _EN_REL_BARE = re.compile(
     + r")\b",
     re.I,
 )
+_EN_BARE_SEX = re.compile(r"(?:^|[.,;:(]\s*)(male|female|m|f)\s*(?=[,.;:)]|\s+\d|\s*$)", re.I)
 _EN_CODE_SEX = re.compile(r"\b\d{1,3}\s*(m|f)\b(?!\s*(?:" + _UNITS_EN + r"))", re.I)
 _EN_FEMALE_ONLY = re.compile(r"\b(?:pregnant|pregnancy|my period|periods|menopaus\w*|postpartum)\b", re.I)
 _EN_REL = re.compile(
@@ -91,20 +100,23 @@ _ZH_AGE = re.compile(
 _ZH_AGE2 = re.compile(r"(?:今年|年龄|年纪)\s*[:：]?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})")
 _ZH_SELF_SEX = re.compile(
     r"(?:我是|本人|患者|性别)\s*[:：]?\s*(男|女)|(男性|女性|男士|女士)|(?:^|[，,。\s])(男|女)\s*[，,、\s]?\s*(?:\d{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
-    r"|岁\s*[，,、\s]\s*(男|女)(?:性)?\s*(?:[，,。、\s]|$)|我是[^，,。]{0,8}?(女生|男生|女孩|男孩|女士|先生)"
+    r"|岁\s*[，,、\s]?\s*(男|女)(?:性|的)?\s*(?:[，,。、\s]|$)|我是[^，,。]{0,8}?(女生|男生|女孩|男孩|女士|先生)"
 )
 _ZH_FEMALE_ONLY = re.compile(r"怀孕|孕期|孕\d|孕妇|月经|例假|绝经|更年期|产后|坐月子|哺乳")
 _ZH_REL = re.compile(
     "("
     + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL])
-    + r")(?:今年|已经|现在)?\s*([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁"
+    + r")(?:今年|已经|现在)?(?:都|也)?\s*(?:([0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁|"
+    r"([0-9０-９]{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?|一百[零一二三四五六七八九十]*)\s*了)"
 )
 _ZH_REL_START = re.compile(
     r"^\s*(?:[^，,。]{0,4}?(?:替|帮|幫|为))?\s*(?:我(?:的|家)?)?("
     + "|".join([_ZH_FEMALE_REL, _ZH_MALE_REL, _ZH_NEUTRAL_REL])
     + ")"
 )
-_ZH_SELF_STRONG = re.compile(r"我自己|我本人|(?:和|跟)我一样")
+_ZH_SELF_STRONG = re.compile(
+    r"我自己|我本人|(?:和|跟)我一样|我(?:今年)?\s*(?:[0-9０-９]{1,3}|[一二三四五六七八九十两百]{1,4})\s*岁|我是(?:男|女)"
+)
 
 
 def _zh_number(s: str) -> int | None:
@@ -167,8 +179,8 @@ def extract_en(text: str) -> tuple[int | None, str | None]:
     if m:
         w = m.group(1).lower()
         sex = "male" if w in {"man", "male", "guy", "boy", "father", "dad", "grandfather", "husband"} else "female"
-    elif (c := _EN_CODE_SEX.search(text)) is not None:
-        sex = "male" if c.group(1).lower() == "m" else "female"
+    elif (c := _EN_CODE_SEX.search(text) or _EN_BARE_SEX.search(text)) is not None:
+        sex = "male" if c.group(1).lower() in ("m", "male") else "female"
     elif _EN_FEMALE_ONLY.search(text):
         sex = "female"
     elif (pm := re.match(r"\s*(he|she|his|her)\b", text, re.I)) is not None:  # someone else, named by a pronoun
@@ -189,7 +201,8 @@ def extract_zh(text: str) -> tuple[int | None, str | None]:
             if age is not None:
                 break
     word = rel.group(1) if rel else rel_start.group(1) if rel_start else None
-    if word is not None and _ZH_SELF_STRONG.search(text) and not rel:
+    thirds = sum(text.count(p) for p in "他她佢")
+    if word is not None and _ZH_SELF_STRONG.search(text) and not rel and thirds < 2:
         word = None  # "我姐姐有肌营养不良，我自己腿也常抽筋": the writer is described
     if word is not None:
         if re.fullmatch(_ZH_FEMALE_REL, word):
@@ -200,7 +213,7 @@ def extract_zh(text: str) -> tuple[int | None, str | None]:
             he, she = text.count("他"), text.count("她")
             sex = "male" if he > she else "female" if she > he else None
         if rel:
-            age = _valid(_zh_number(rel.group(2))) or age
+            age = _valid(_zh_number(rel.group(2) or rel.group(3))) or age
         return age, sex
     m = _ZH_SELF_SEX.search(text)
     if m:

@@ -14,12 +14,17 @@ A lexicon is data, not code.  Its shape (both languages)::
         plain:   [term, ...]   # present, never negated or hedged (body sites: "no swelling in my calf")
         skip:    [term, ...]   # cancels this finding's other matches it overlaps ("night shift")
         maybe:   [term, ...]   # uncertain by itself, absent when negated ("feverish", "感觉发烫")
+        pos:     [term, ...]   # present when affirmed, nothing when negated or hedged: it implies the finding
+                               # but its denial does not deny it ("wakes me" is at night; "doesn't wake me" is
+                               # not "never at night")
     medicines: {<finding_id>: [name, ...]}         # generic, brand and Chinese names; behave like `yes`
     cues:
       neg_pre / neg_post / hedge_pre / hedge_post / pseudo / terminator: [cue, ...]
     scope: {pre: int, post: int, fragment: int}    # how far (tokens for en, characters for zh) a cue reaches;
                                                    # a sentence of <= fragment units shares the cramp before it
     history_findings: [finding_id, ...]            # about the past (diagnoses, surgery): past cues keep them
+    recent_findings: [finding_id, ...]             # about the last weeks: a `long_ago` cue in the sentence drops them
+    past_drop_findings: [finding_id, ...]          # an ended or unstarted state leaves them out rather than absent
     family_findings: [finding_id, ...]             # about the family: a relative's clause keeps them
     anchored: [finding_id, ...]                    # need an `anchor` cue (a cramp word) in their sentence
 
@@ -40,7 +45,7 @@ import yaml
 
 from crampcheck.errors import KnowledgeBaseError
 
-TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip", "maybe")
+TERM_KINDS = ("yes", "no", "fixed", "neg", "weak_no", "weak_yes", "plain", "skip", "maybe", "pos")
 CUE_KINDS = (
     "neg_pre",
     "neg_post",
@@ -48,13 +53,18 @@ CUE_KINDS = (
     "hedge_post",
     "pseudo",
     "terminator",
+    "contrast",  # a terminator that marks a contrast ("but", "但是"): no term's gap may run over it
     "hypo_pre",  # a hypothetical or a question about the future: what follows in the clause is no fact
     "past_pre",  # an ended or never-started state: a "now" finding in the clause becomes absent
     "past_post",  # the same, said after the concept (reaches to the sentence end, across commas)
+    "long_ago",  # "last year", "去年": a `recent_findings` finding in the sentence is not recent, so left out
     "relative",  # a person other than the writer ("my mum", "我爸")
     "self",  # the writer as the subject ("I", "我")
     "self_strong",  # the writer insisting on themself ("myself", "我自己"): the text is about the writer
     "anchor",  # a cramp word: findings listed in `anchored` need one in their sentence
+    "third",  # a third person ("he", "她"): a clause naming one is not the writer speaking of themself
+    "ellipsis_no",  # "my wife has diabetes, I don't", "我没有": the clause before is denied for the writer
+    "ellipsis_yes",  # "...and so do I", "我也是": the clause before holds for the writer too
 )
 
 
@@ -81,6 +91,8 @@ class Lexicon:
     history_findings: frozenset[str] = frozenset()
     family_findings: frozenset[str] = frozenset()
     anchored: frozenset[str] = frozenset()
+    recent_findings: frozenset[str] = frozenset()
+    past_drop_findings: frozenset[str] = frozenset()
     fragment: int = 0
 
     @property
@@ -94,6 +106,26 @@ def _str_list(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
         raise KnowledgeBaseError(f"lexicon {where}: expected a list of strings (quote yes/no/on/off)")
     return [str(v) for v in value]
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key written twice in one mapping: the second would silently replace
+    the first (two `neg:` lists of one finding, where only the last counted)."""
+
+
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} is written twice in one mapping", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 
 @cache
@@ -115,7 +147,7 @@ def load_lexicon(lang: str) -> Lexicon:
     except FileNotFoundError as exc:
         raise KnowledgeBaseError(f"no lexicon for language '{lang}' (lexicons/{lang}.yaml)") from exc
     try:
-        raw = yaml.safe_load(raw_text)
+        raw = yaml.load(raw_text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"lexicons/{lang}.yaml is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -137,6 +169,11 @@ def load_lexicon(lang: str) -> Lexicon:
             terms.extend(Term(str(fid), kind, t) for t in _str_list(values, f"{where} findings.{fid}.{kind}"))
     for fid, names in (raw.get("medicines") or {}).items():
         terms.extend(Term(str(fid), "yes", t) for t in _str_list(names, f"{where} medicines.{fid}"))
+    if "MED" in macros:  # "started @MED": every medicine name of the lexicon counts, not a hand-kept few
+        names = [str(n) for ns in (raw.get("medicines") or {}).values() for n in ns]
+        if lang == "en":  # an English macro alternative is one token
+            names = [n for n in names if n.replace("*", "").isalnum()]
+        macros["MED"] = list(dict.fromkeys(macros["MED"] + names))
     cues_raw = raw.get("cues") or {}
     cues: dict[str, list[str]] = {}
     for kind in CUE_KINDS:
@@ -147,7 +184,7 @@ def load_lexicon(lang: str) -> Lexicon:
     scope = raw.get("scope") or {}
     sets = {
         k: frozenset(_str_list(raw.get(k), f"{where} {k}"))
-        for k in ("history_findings", "family_findings", "anchored")
+        for k in ("history_findings", "family_findings", "anchored", "recent_findings", "past_drop_findings")
     }
     extra = {k: v for k, v in raw.items() if k not in {"macros", "findings", "medicines", "cues", "scope", *sets}}
     return Lexicon(
@@ -161,5 +198,7 @@ def load_lexicon(lang: str) -> Lexicon:
         history_findings=sets["history_findings"],
         family_findings=sets["family_findings"],
         anchored=sets["anchored"],
+        recent_findings=sets["recent_findings"],
+        past_drop_findings=sets["past_drop_findings"],
         fragment=int(scope.get("fragment", 0)),
     )

@@ -9,6 +9,7 @@ a millisecond per sentence.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 import threading
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ from crampcheck.nlp.models import Mention
 from crampcheck.nlp.spelling import Speller
 
 _SPECIAL = re.compile(r"[|*@~#]")
+# a gap in an English term never runs over a contrast: "not swollen but red" is no "swollen ... red"
+_NO_CONTRAST = r"(?!(?:but|however|although|though|yet|whereas|except) )"
 
 
 class Pipeline(Protocol):
@@ -56,7 +59,14 @@ class EnglishPipeline:
 
         self.lex = lex
         self.rules = Rules(
-            lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored, lex.fragment
+            lex.scope_pre,
+            lex.scope_post,
+            lex.history_findings,
+            lex.family_findings,
+            lex.anchored,
+            lex.fragment,
+            lex.recent_findings,
+            lex.past_drop_findings,
         )
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
@@ -76,7 +86,9 @@ class EnglishPipeline:
             key = f"T{i}"
             self.phrases.add(key, [doc])
             self.term_info[vocab.strings.add(key)] = (term, frozenset(t.lower_ for t in doc))
-        self.patterns: list[tuple[re.Pattern[str], dict[str, tuple[Term, frozenset[str]]], list[str] | None]] = []
+        self.patterns: list[
+            tuple[re.Pattern[str], dict[str, tuple[Term, frozenset[str]]], re.Pattern[str] | None]
+        ] = []
         counter = 0
         for _fid, items in by_finding.items():
             names: dict[str, tuple[Term, frozenset[str]]] = {}
@@ -88,15 +100,19 @@ class EnglishPipeline:
                 names[name] = (term, literal)
                 parts.append(f"(?P<{name}>{rx})")
                 if finding_anchors is not None:
-                    finding_anchors = (
-                        None if not term_anchors else finding_anchors + [f" {a} " for a in term_anchors]
-                    )
+                    finding_anchors = None if not term_anchors else finding_anchors + sorted(term_anchors)
             body = "|".join(parts)
             # a one-character look-ahead of the letters a match can start with lets most places be
             # rejected before the alternatives are tried (several times faster on long texts)
             first = _first_chars(body)
             gate = f"(?=[{''.join(re.escape(c) for c in sorted(first))}])" if first else ""
-            self.patterns.append((re.compile(f"(?<![^ ]){gate}(?:{body})(?![^ ])"), names, finding_anchors))
+            # one of the anchors must occur in the padded token stream: one C-level search, not a Python loop
+            anchor_rx = (
+                re.compile("|".join(re.escape(a) for a in sorted(set(finding_anchors), key=len, reverse=True)))
+                if finding_anchors is not None
+                else None
+            )
+            self.patterns.append((re.compile(f"(?<![^ ]){gate}(?:{body})(?![^ ])"), names, anchor_rx))
         for kind in CUE_KINDS:
             docs = [self.nlp.make_doc(c) for c in lex.cues[kind]]
             if docs:
@@ -104,7 +120,8 @@ class EnglishPipeline:
         self.cue_kind = {vocab.strings.add(k): k for k in CUE_KINDS}
         from spacy.lang.en.stop_words import STOP_WORDS
 
-        self.speller = Speller(self._lexicon_words(), protected=STOP_WORDS)
+        respell = {str(k).lower(): str(v).lower() for k, v in (lex.extra.get("respell") or {}).items()}
+        self.speller = Speller(self._lexicon_words(), protected=STOP_WORDS, respell=respell)
 
     def _lexicon_words(self) -> set[str]:
         """Every word the lexicon spells out (terms, macros, cues); a prefix adds its usual endings."""
@@ -126,7 +143,8 @@ class EnglishPipeline:
         """``doc`` with misspelt words replaced by the lexicon words they stand for (same tokens)."""
         lowers = [t.lower_ for t in doc]
         correct = self.speller.correct
-        fixed = [correct(w) if len(w) >= 5 else w for w in lowers]
+        respell = self.speller.respell
+        fixed = [correct(w) if len(w) >= 5 or w in respell else w for w in lowers]
         if fixed == lowers:
             return doc
         from spacy.tokens import Doc as SpacyDoc
@@ -152,14 +170,16 @@ class EnglishPipeline:
         return [a.lower() for a in alts if a]
 
     def _compile(self, term: Term) -> tuple[str, frozenset[str], set[str]]:
-        """One term -> (regex over the token stream, its literal tokens, anchor tokens that must occur)."""
+        """One term -> (regex over the token stream, its literal tokens, anchors: strings of which one must
+        occur in the padded token stream for the term to match)."""
         pieces: list[str] = []
         literal: set[str] = set()
         anchors: set[str] = set()
+        alt_sets: list[set[str]] = []  # per alternation: " word " (or " prefix" for word*)
         for spec in term.text.split():
             if spec.startswith("~"):
                 n = int(spec[1:] or 3)
-                pieces.append(f"(?: [^ .!?;][^ ]*){{0,{n}}}?")
+                pieces.append(f"(?: {_NO_CONTRAST}[^ .!?;][^ ]*){{0,{n}}}?")
                 continue
             sep = " " if pieces else ""
             if spec == "#":
@@ -181,6 +201,7 @@ class EnglishPipeline:
                         "token; write it as its own term"
                     )
             literal.update(a.rstrip("*") for a in alts)
+            alt_sets.append({f" {a[:-1]}" if a.endswith("*") else f" {a} " for a in alts})
             rx = "|".join(re.escape(a[:-1]) + "[^ ]*" if a.endswith("*") else re.escape(a) for a in alts)
             pieces.append(f"{sep}(?:{rx})")
         # the gap pieces carry their own leading space; a token after a gap needs one too
@@ -188,15 +209,21 @@ class EnglishPipeline:
         for i, piece in enumerate(pieces):
             if (
                 i
-                and pieces[i - 1].startswith("(?: [^")
+                and pieces[i - 1].startswith("(?: " + _NO_CONTRAST)
                 and not piece.startswith(" ")
-                and not piece.startswith("(?: [")
+                and not piece.startswith("(?: " + _NO_CONTRAST)
             ):
                 piece = " " + piece
             out += piece
-        # keep the longest literal token as the anchor (any one must be present for a match)
-        best = max(anchors, key=len) if anchors else None
-        return out, frozenset(literal), ({best} if best else set())
+        # the longest literal token is the anchor; without one, the alternation with the fewest (and longest)
+        # alternatives: any of them must be present for a match (a cheap test that skips most findings)
+        if anchors:
+            return out, frozenset(literal), {f" {max(anchors, key=len)} "}
+        if alt_sets:
+            best_set = min(alt_sets, key=lambda alts: (len(alts), -min(len(a) for a in alts)))
+            if all(len(a.strip()) >= 2 for a in best_set):
+                return out, frozenset(literal), best_set
+        return out, frozenset(literal), set()
 
     @staticmethod
     def _is_literal(cue: CueHit, target: TargetHit, words: list[str]) -> bool:
@@ -205,6 +232,17 @@ class EnglishPipeline:
         lit = target.literal
         assert isinstance(lit, frozenset)
         return all(tok in lit for tok in cue.text.split()) or "," in words[cue.end_u : target.end_u]
+
+    _JOINERS = frozenset(
+        {"but", "and", "though", "tho", "although", "whereas", "while", "either", "myself", "now"}
+    )
+
+    def _stands_alone(self, doc: Doc, s: int, e: int) -> bool:
+        """An elliptic reply ("I don't", "so do I") is its own clause: punctuation, a sentence edge or a
+        conjunction on both sides ("my wife has diabetes, I don't.", "dad smokes but I don't")."""
+        before = s == 0 or doc[s].is_sent_start or doc[s - 1].is_punct or doc[s - 1].lower_ in self._JOINERS
+        after = e >= len(doc) or doc[e].is_sent_start or doc[e].is_punct or doc[e].lower_ in self._JOINERS
+        return bool(before and after)
 
     def findings(self, text: str) -> list[tuple[Mention, int]]:
         orig = self.nlp(text)
@@ -245,7 +283,7 @@ class EnglishPipeline:
             starts.append(pos)
             pos += len(w) + 1
         for rx, names, anchors in self.patterns:
-            if anchors is not None and not any(a in padded for a in anchors):
+            if anchors is not None and anchors.search(padded) is None:
                 continue
             for m in rx.finditer(stream):
                 term, literal = names[m.lastgroup or ""]
@@ -253,6 +291,7 @@ class EnglishPipeline:
         cues = [
             CueHit(kind=self.cue_kind[key], sent=sent_of[s], start_u=s, end_u=e, text=doc[s:e].text.lower())
             for key, s, e in self.cue_matcher(doc)
+            if not self.cue_kind[key].startswith("ellipsis") or self._stands_alone(doc, s, e)
         ]
         return resolve(
             targets,
@@ -279,9 +318,13 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
     from re import _parser as sre  # type: ignore[attr-defined]
 
     def seq(items: list[tuple[object, object]]) -> set[str] | None:
-        for op, av in items:
+        for k, (op, av) in enumerate(items):
             if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
                 continue  # zero-width: the next item starts the match
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT) and isinstance(av, tuple) and av[0] == 0:
+                # an optional first item ("(左|右)?腿比"): it or whatever follows it starts the match
+                here, rest = seq(list(av[2])), seq(items[k + 1 :])
+                return None if here is None or rest is None else here | rest
             return item(op, av)
         return None
 
@@ -335,9 +378,24 @@ class ChinesePipeline:
     lang = "zh"
 
     def __init__(self, lex: Lexicon) -> None:
+        # the text is folded to simplified characters before matching, so the lexicon is too: a
+        # Cantonese or traditional entry ("唔係", "肚痾") must meet the folded text ("唔系", "肚疴")
+        lex = dataclasses.replace(
+            lex,
+            terms=[dataclasses.replace(t, text=fold_zh(t.text)) for t in lex.terms],
+            cues={k: [fold_zh(c) for c in cs] for k, cs in lex.cues.items()},
+            macros={k: [fold_zh(a) for a in alts] for k, alts in lex.macros.items()},
+        )
         self.lex = lex
         self.rules = Rules(
-            lex.scope_pre, lex.scope_post, lex.history_findings, lex.family_findings, lex.anchored, lex.fragment
+            lex.scope_pre,
+            lex.scope_post,
+            lex.history_findings,
+            lex.family_findings,
+            lex.anchored,
+            lex.fragment,
+            lex.recent_findings,
+            lex.past_drop_findings,
         )
         self.patterns: list[tuple[str, re.Pattern[str], dict[str, Term]]] = []
         self.first_chars: list[frozenset[str] | None] = []
@@ -348,7 +406,8 @@ class ChinesePipeline:
         for fid, terms in by_finding.items():
             parts: list[str] = []
             names: dict[str, Term] = {}
-            for term in sorted(terms, key=lambda t: -len(self._literal(t.text))):
+            # a skip is tried first, so a longer match it should cancel cannot hide it
+            for term in sorted(terms, key=lambda t: (t.kind != "skip", -len(self._literal(t.text)))):
                 name = f"t{counter}"
                 counter += 1
                 names[name] = term
@@ -365,7 +424,9 @@ class ChinesePipeline:
         for kind in CUE_KINDS:
             cues = sorted(lex.cues[kind], key=len, reverse=True)
             if cues:
-                self.cue_rx[kind] = re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
+                # a cue is a literal, or a regular expression when written "re:..." ("re:我[0-9]+岁")
+                alts = (c[3:] if c.startswith("re:") else re.escape(c) for c in cues)
+                self.cue_rx[kind] = re.compile("|".join(alts), re.IGNORECASE)
         self.literals = {name: self._literal(t.text) for _, _, names in self.patterns for name, t in names.items()}
 
     @staticmethod
@@ -384,6 +445,20 @@ class ChinesePipeline:
         rx = re.sub(r"@[A-Z_]+", macro, term.text)
         punct = re.escape(_ZH_PUNCT)
         return re.sub(r"~(\d*)", lambda m: f"[^{punct}]{{0,{m.group(1) or 4}}}?", rx)
+
+    @staticmethod
+    def _stands_alone(text: str, s: int, e: int) -> bool:
+        """An elliptic reply ("我没有", "我也是") is its own clause: punctuation or the text's edge on both
+        sides (a final particle allowed: "我没有啊")."""
+        while e < len(text) and text[e] in "啊呀呢哦喔噢嘅的":
+            e += 1
+        before = (
+            s == 0
+            or text[s - 1] in _ZH_PUNCT
+            or text[max(0, s - 2) : s] in ("但是", "可是")
+            or text[s - 1] == "但"
+        )
+        return before and (e >= len(text) or text[e] in _ZH_PUNCT)
 
     @staticmethod
     def _is_literal(cue: CueHit, target: TargetHit) -> bool:
@@ -446,6 +521,7 @@ class ChinesePipeline:
             CueHit(kind=kind, sent=sent(m.start()), start_u=m.start(), end_u=m.end(), text=m.group(0).lower())
             for kind, rx in self.cue_rx.items()
             for m in rx.finditer(text)
+            if not kind.startswith("ellipsis") or self._stands_alone(text, m.start(), m.end())
         ]
         return resolve(
             targets,

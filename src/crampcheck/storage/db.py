@@ -83,6 +83,15 @@ def upgrade(engine: Engine, revision: str = HEAD) -> None:
         raise StorageError(f"cannot migrate database {engine.url!r}: {exc.orig}") from None
 
 
+def head_revision() -> str:
+    """The newest revision of the migrations (what :func:`upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert head is not None
+    return head
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

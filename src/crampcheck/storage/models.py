@@ -21,10 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-MUSCLES = ("hand", "forearm", "calf", "foot", "thigh", "trunk", "jaw_face", "other")
-SIDES = ("left", "right", "both")
-INTENSITIES = ("none", "light", "moderate", "hard")
-CYCLE_PHASES = ("menstruation", "follicular", "ovulation", "luteal")
+# The allowed values, bounds and words of every diary column are defined once, in crampcheck/diary/fields.yaml;
+# these models only say how each is stored.
 
 
 class Base(DeclarativeBase):
@@ -84,7 +82,8 @@ class Exposure(Base):
 
 
 class AssessmentRecord(Base):
-    """A saved ``crampcheck.schema.Assessment`` with the knowledge-base version that produced it."""
+    """A saved assessment (``crampcheck.diary.records.StoredAssessment``, JSON in ``payload``) with the
+    knowledge-base version that produced it and the version of the record's layout."""
 
     __tablename__ = "assessments"
 
@@ -95,3 +94,5 @@ class AssessmentRecord(Base):
     lang: Mapped[str] = mapped_column(String(8))
     triage_level: Mapped[str] = mapped_column(String(16))
     payload: Mapped[str] = mapped_column(Text)
+    # added in migration 0003: 0 = the bare API response of earlier versions, 1 = StoredAssessment
+    record_version: Mapped[int] = mapped_column(Integer, server_default="0", default=0)

@@ -8,14 +8,21 @@ question gave it) and repeated ``asked`` (question ids in the order asked).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from crampcheck.schema import MAX_AGE, MIN_AGE, Answer, AssessRequest
 
 _ID = re.compile(r"^[a-z0-9_]{1,80}$")
-_QID = re.compile(r"^(confirm:)?[a-z0-9_]{1,80}$")  # a question id; "confirm:<finding>" asks an answer again
+_QID = re.compile(
+    r"^(confirm:)?[a-z0-9_]{1,80}(\+[a-z0-9_]{1,80}){0,40}$"
+)  # a question id; "confirm:<finding>" asks an answer again, "<checklist>+<option>..." a checklist cut to those options
 STATES = ("present", "absent", "unknown")
 SOURCES = ("initial", "question", "text", "facts", "correction")
 STATE_VALUE: dict[str, bool | None] = {"present": True, "absent": False, "unknown": None}
@@ -137,3 +144,106 @@ class InterviewState:
             if q == qid:
                 removed = got
         return removed
+
+
+# --- the state in a URL: signed, compressed, bounded ---------------------------------------------------------
+# Every interview page is reached by GET with the state in one query value, ``s`` (post/redirect/get): reload,
+# the browser's Back and a shared link show the same page. The value carries only what the next page needs:
+# age, sex, the answers (finding:state:source[:question]), the questions asked, and for one page the question
+# to ask again with its earlier answers (Back, Change) or the words the description was understood from. No
+# free text, no language (that is the ``lang`` query value), nothing about the browser. It is signed with the
+# server's key (HMAC-SHA256, truncated to 128 bits), so a changed or truncated value is refused as a whole.
+
+MAX_TOKEN = 6000  # characters; a browser URL of 8 KB is safe everywhere
+MAX_PAYLOAD = 64_000  # bytes once decompressed: a small token cannot unpack into a large one
+_SIG_BYTES = 16
+_WORDS = 80  # characters of "your words" kept per finding
+
+
+@dataclass
+class Page:
+    """One interview page as its URL names it: the state, and what only this page needs."""
+
+    state: InterviewState
+    ask: str | None = None  # a question asked again (Back, Change, an unanswered "Continue")
+    prefill: dict[str, str] = field(default_factory=dict)  # its earlier answers, to show them chosen
+    words: dict[str, str] = field(default_factory=dict)  # "what I understood": the words of each finding
+    notes: list[str] = field(default_factory=list)  # ids of notes to show once (e.g. "nothing understood")
+
+
+def _b64(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode("ascii")
+
+
+def _unb64(s: str) -> bytes:
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, b"crampcheck-interview-state|" + payload, hashlib.sha256).digest()[:_SIG_BYTES]
+
+
+def seal(page: Page, key: bytes) -> str:
+    """The signed URL value of ``page`` (raises StateError if it would be too long)."""
+    st = page.state
+    body: dict[str, object] = {
+        "g": st.age,
+        "x": st.sex,
+        "a": [v for k, v in st.fields() if k == "a"],
+        "q": list(st.asked),
+    }
+    if page.ask:
+        body["k"] = page.ask
+    if page.prefill:
+        body["p"] = page.prefill
+    if page.words:
+        body["w"] = {f: w[:_WORDS] for f, w in page.words.items()}
+    if page.notes:
+        body["n"] = page.notes
+    payload = zlib.compress(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode(), 9)
+    token = _b64(payload) + "." + _b64(_mac(key, payload))
+    if len(token) > MAX_TOKEN:
+        raise StateError("too long")
+    return token
+
+
+def unseal(token: str, lang: str, key: bytes) -> Page:
+    """The page named by a URL value; StateError if it is not one this server made, or is malformed."""
+
+    if not token or len(token) > MAX_TOKEN or token.count(".") != 1:
+        raise StateError("s")
+    data, _, sig = token.partition(".")
+    try:
+        payload, mac = _unb64(data), _unb64(sig)
+    except ValueError:
+        raise StateError("s") from None
+    if not hmac.compare_digest(mac, _mac(key, payload)):
+        raise StateError("s")
+    try:
+        d = zlib.decompressobj()
+        raw = d.decompress(payload, MAX_PAYLOAD)
+        if d.unconsumed_tail:
+            raise StateError("s")
+        body = json.loads(raw)
+    except (zlib.error, ValueError):
+        raise StateError("s") from None
+    if not isinstance(body, dict):
+        raise StateError("s")
+    a, q = body.get("a", []), body.get("q", [])
+    if not (isinstance(a, list) and isinstance(q, list) and all(isinstance(x, str) for x in [*a, *q])):
+        raise StateError("s")
+    st = InterviewState.from_form(lang, str(body.get("g", "")), str(body.get("x", "")), a, q)
+    ask = body.get("k")
+    prefill = body.get("p", {})
+    words = body.get("w", {})
+    notes = body.get("n", [])
+    if ask is not None and not (isinstance(ask, str) and _QID.match(ask)):
+        raise StateError("k")
+    for m in (prefill, words):
+        if not isinstance(m, dict) or not all(isinstance(k, str) and _ID.match(k) for k in m):
+            raise StateError("p")
+    if not all(v in STATES for v in prefill.values()) or not all(isinstance(v, str) for v in words.values()):
+        raise StateError("p")
+    if not (isinstance(notes, list) and all(isinstance(n, str) and _ID.match(n) for n in notes)):
+        raise StateError("n")
+    return Page(state=st, ask=ask, prefill=dict(prefill), words=dict(words), notes=list(notes))

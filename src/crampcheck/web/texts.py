@@ -28,6 +28,10 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "where_hint": _("Tick all that apply."),
         "age": _("Age in years"),
         "sex": _("Sex"),
+        "sex_why": _(
+            "Asked because some causes of cramps are more common in one sex, and pregnancy can cause them. "
+            "This tool cannot work it out without an answer: choose the one that best describes your body."
+        ),
         "female": _("Female"),
         "male": _("Male"),
         "start": _("Start"),
@@ -36,8 +40,16 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "err_sex": _("Choose female or male."),
         "err_state": _("The form was incomplete or changed. Please start again."),
         "err_text": _("The description is too long. Please shorten it to 5,000 characters."),
-        "text_not_understood": _(
+        "note_nlp_unavailable": _(
             "Free-text understanding is not available right now; please answer the questions."
+        ),
+        "note_nothing_understood": _(
+            "We could not find any symptoms in your description, so the questions below start from the "
+            "beginning. You can go back and describe the cramps in other words at any time."
+        ),
+        "chosen_before": _("Your earlier answer is marked."),
+        "change_hint": _(
+            "Changing an answer asks the questions after it again, with your earlier answers already filled in."
         ),
         "understood": _("From your description we understood:"),
         "understood_title": _("What I understood"),
@@ -67,7 +79,16 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "results_title": _("Your results"),
         "triage": _("How urgent is it?"),
         "emergency_now": _("Call emergency services now"),
-        "emergency_numbers": _("For example 120 in mainland China, 112 in Europe, 999 in the UK, 911 in the US."),
+        "emergency_numbers": _("Elsewhere: 120 in mainland China, 112 in Europe, 999 in the UK, 911 in the US."),
+        "call_number": _("Call {number} now"),
+        "number_is": _("{number} is the emergency number in {country}."),
+        "number_also": _("{number} works too."),
+        "call_urgent": _("Call {number} for advice today"),
+        "find_doctor": _("Find a doctor"),
+        "find_doctor_where": _("The official service in {country}."),
+        "what_to_do_first": _("What you can do"),
+        "more_advice": _("{n} more"),
+        "more_causes": _("{n} less likely causes"),
         "why_level": _("Why this level"),
         "reason_about": _("Possible cause behind it:"),
         "outside_model": _("A cause outside what this tool covers:"),
@@ -78,9 +99,11 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         ),
         "chance": _("Chance"),
         "why": _("Why?"),
-        "raised_by": _("Made more likely by:"),
-        "lowered_by": _("Made less likely by:"),
-        "no_explanation": _("No single answer changed this much; it is common in people like you."),
+        "raised_by": _("What fits this cause:"),
+        "lowered_by": _("What does not fit:"),
+        "no_explanation": _(
+            "None of your answers points to or away from this cause; it is common in people like you."
+        ),
         "none_above": _("Chance that none of these causes is present:"),
         "none_fits": _(
             "None of these causes fits your answers well: the cause may be one this tool does not cover. "
@@ -108,6 +131,8 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "api_docs": _("API documentation"),
         "not_found": _("Page not found"),
         "not_found_text": _("There is no page at this address."),
+        "form_only": _("This page cannot be opened directly"),
+        "form_only_text": _("This address only takes a form from another page. Start again from the start page."),
         "home": _("Go to the start page"),
         "progress": _("Questions answered:"),
         "diary": _("Diary"),

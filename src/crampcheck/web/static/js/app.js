@@ -6,6 +6,17 @@
     var el = ev.target instanceof Element ? ev.target.closest("[data-print]") : null;
     if (el) { ev.preventDefault(); window.print(); }
   });
+  // Print everything: folded advice, causes and sources open for the printout (they are closed again after).
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("main details:not([open])"), function (d) {
+      d.open = true; return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
   // On a checklist, "None of these" reads "None of the others" once a box is ticked (the server reads it so
   // either way: the ticked boxes yes, every other one no).
   document.addEventListener("change", function (ev) {
