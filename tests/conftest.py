@@ -10,3 +10,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 import os  # noqa: E402
 
 os.environ.setdefault("CRAMPCHECK_ALLOWED_HOSTS", "testserver")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_signin_limit() -> None:
+    """Wrong tokens that one test sends on purpose must not rate-limit the next test (crampcheck.api.ratelimit)."""
+    from crampcheck.api.ratelimit import signin_failures
+
+    signin_failures.clear()

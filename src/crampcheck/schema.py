@@ -7,9 +7,9 @@ list of ``{finding, state, source}`` that a client resends on every call, so no 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Sex = Literal["female", "male"]
 AnswerState = Literal["present", "absent", "unknown"]
@@ -32,6 +32,14 @@ def percent(p: float) -> str:
     return f"{round(p * 100)}%"
 
 
+def whole_number(v: object) -> object:
+    """A JSON number with no fraction (40.0) as the integer it is (JSON Schema's "integer" includes it); any
+    other value unchanged, for strict validation to refuse (true, "40", 40.5)."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
 def triage_rank(level: str) -> int:
     """0 for self_care up to 3 for emergency."""
     return TRIAGE_ORDER.index(level)  # type: ignore[arg-type]
@@ -40,7 +48,7 @@ def triage_rank(level: str) -> int:
 class Answer(BaseModel):
     """One answer about one finding."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     finding: str = Field(description="a finding id of the vocabulary", examples=["site_calf"])
     state: AnswerState = Field(description="present, absent or unknown")
@@ -66,9 +74,12 @@ class Patient(BaseModel):
 class AssessRequest(BaseModel):
     """Everything an assessment needs; resend all answers on every call."""
 
-    model_config = ConfigDict(extra="forbid")
+    # strict: age is a JSON integer (true is not 1, "40" is not 40; 40.0 is 40), as the schema says
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    age: int = Field(ge=MIN_AGE, le=MAX_AGE, description="age in whole years, 1 to 110")
+    age: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE), BeforeValidator(whole_number)] = Field(
+        description="age in whole years, 1 to 110"
+    )
     sex: Sex
     answers: list[Answer] = Field(default_factory=list, max_length=500)
     lang: Lang = "en"

@@ -21,6 +21,9 @@ CRAMPCHECK_LISTEN_HOST         the address ``crampcheck serve`` listens on (set 
                                local user exists only when this is a loopback address
 CRAMPCHECK_SECRET_KEY          key that signs the web forms' CSRF tokens (shared by all      a random key kept
                                servers of one deployment)                                   in the data dir
+CRAMPCHECK_TRUSTED_PROXIES     with ``crampcheck serve --proxy-headers``: the peers whose    ``127.0.0.1,::1``
+                               ``X-Forwarded-For``/``-Proto`` are believed (addresses or
+                               networks, comma-separated; ``*`` any)
 =============================  ==========================================================  ==================
 """
 
@@ -43,6 +46,7 @@ DB_FILENAME = "crampcheck.sqlite"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+DEFAULT_TRUSTED_PROXIES = "127.0.0.1,::1"
 
 
 def is_loopback(host: str) -> bool:
@@ -69,6 +73,30 @@ def _hosts(raw: str) -> tuple[str, ...]:
         if name not in out:
             out.append(name)
     return tuple(out)
+
+
+def trusted_proxies(raw: str) -> str:
+    """A validated, normalised trusted-proxy list ("127.0.0.1, 10.0.0.0/8" -> "127.0.0.1,10.0.0.0/8"); raise
+    :class:`InputError` naming a bad entry."""
+    import ipaddress
+
+    out: list[str] = []
+    for part in raw.replace(";", ",").split(","):
+        item = part.strip()
+        if not item:
+            continue
+        if item != "*":
+            try:
+                ipaddress.ip_network(item, strict=False) if "/" in item else ipaddress.ip_address(item)
+            except ValueError:
+                raise InputError(
+                    f"trusted proxy {item!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8, *)"
+                ) from None
+        if item not in out:
+            out.append(item)
+    if not out:
+        raise InputError("the trusted-proxy list is empty; give addresses like 127.0.0.1 or 10.0.0.0/8")
+    return ",".join(out)
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -104,6 +132,9 @@ class Settings(BaseModel):
     )
     listen_host: str | None = Field(default=None, description="the address the server listens on, if known")
     secret_key: str | None = Field(default=None, min_length=16, description="key for the CSRF tokens")
+    trusted_proxies: str = Field(
+        default=DEFAULT_TRUSTED_PROXIES, description="peers whose X-Forwarded-For/-Proto headers are believed"
+    )
 
     def host_allowed(self, host: str) -> bool:
         """Whether a request's ``Host`` name (without the port) is one this server answers to."""
@@ -143,6 +174,7 @@ class Settings(BaseModel):
                 allowed_hosts=_hosts(env.get("CRAMPCHECK_ALLOWED_HOSTS", "")),
                 listen_host=(env.get("CRAMPCHECK_LISTEN_HOST") or "").strip() or None,
                 secret_key=(env.get("CRAMPCHECK_SECRET_KEY") or "").strip() or None,
+                trusted_proxies=trusted_proxies(env.get("CRAMPCHECK_TRUSTED_PROXIES") or DEFAULT_TRUSTED_PROXIES),
             )
         except ValidationError as exc:
             err = exc.errors()[0]

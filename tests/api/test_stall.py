@@ -95,7 +95,9 @@ def test_one_request_of_long_unknown_ids_does_not_stall_the_server(served: tuple
 def test_deep_or_huge_json_is_a_client_error(served: tuple[str, Path], body: str) -> None:
     base, _ = served
     r = httpx.post(base + "/v1/assess", content=body, headers={"content-type": "application/json"}, timeout=30)
-    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+    # 422 naming the problem (issue 15), before any parser spends time on it
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["errors"][0]["field"] == "body"
 
 
 def _hold_write_lock(db: Path, seconds: float, held: threading.Event) -> None:

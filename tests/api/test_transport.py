@@ -5,6 +5,7 @@ ordinary requests (an 8 KB cookie, a 200 KB body, pipelining) still work. Real s
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import time
 from collections.abc import Iterator
@@ -109,3 +110,23 @@ def test_private_responses_are_not_cached(served: tuple[str, int]) -> None:
         for path in ("/diary", "/v1/diary/episodes", "/v1/diary/export", "/v1/diary/fhir", "/", "/healthz"):
             assert c.get(path).headers.get("cache-control") == "no-store", path
         assert "no-store" not in c.get("/static/favicon.svg").headers.get("cache-control", "")
+
+
+def test_unparseable_request_gets_a_problem_with_the_security_headers(served: tuple[str, int]) -> None:
+    """httptools refuses a request it cannot parse before any application runs; the answer still carries the
+    headers every response has (uvicorn's own is bare text/plain)."""
+    _, port = served
+    for raw in (b"GARBAGE\r\n\r\n", b"GET / HTTP/1.1\r\nHost: localhost\r\nBad\x00Header: x\r\n\r\n"):
+        reply = _exchange(port, raw)
+        head, _, body = reply.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").lower().split("\r\n")
+        assert lines[0].startswith("http/1.1 400 "), lines[0]
+        for header in (
+            "content-security-policy:",
+            "x-frame-options: deny",
+            "x-content-type-options: nosniff",
+            "cache-control: no-store",
+            "content-type: application/problem+json",
+        ):
+            assert any(line.startswith(header) for line in lines), (header, lines)
+        assert json.loads(body)["status"] == 400

@@ -399,3 +399,16 @@ def test_top_advice_is_personal_and_one_per_likely_cause() -> None:
     a, res = _assessed({"chest_pain": "present", "breathing_difficulty": "present"}, age=60)
     assert res.triage.level == "emergency"
     assert "call_emergency_now" not in top_advice(a, res)
+
+
+def test_a_wrong_method_gets_a_page_in_a_browser_and_json_elsewhere_both_with_the_full_allow(
+    client: TestClient,
+) -> None:
+    """A 405 names every method of the path (GET and POST of the sign-in page, not only the first route the
+    router tried), on the browser's page as in the API client's problem+json."""
+    page = client.put("/diary/signin", headers={"Accept": "text/html"})
+    assert page.status_code == 405 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["allow"] == "GET, POST"
+    api = client.put("/diary/signin", headers={"Accept": "application/json"})
+    assert api.status_code == 405 and api.headers["content-type"].startswith("application/problem+json")
+    assert api.headers["allow"] == "GET, POST" and "use GET, POST" in api.json()["detail"]

@@ -53,9 +53,11 @@ DOCS_HTML = """<!doctype html>
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    from crampcheck.api.loop import quiet_uvicorn_logs
     from crampcheck.runtime import configure_runtime
 
     configure_runtime()  # one BLAS thread per request (see crampcheck.runtime)
+    quiet_uvicorn_logs()  # uvicorn's per-request warnings at most once per interval under a flood
     app.state.assessor = default_assessor()
     try:  # warm the free-text pipeline once, if it is installed
         from crampcheck.nlp import warm_up

@@ -13,7 +13,6 @@ write the client has seen acknowledged is durable (see ``crampcheck.storage.db``
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any, Literal
@@ -27,10 +26,11 @@ from starlette.concurrency import run_in_threadpool
 
 from crampcheck.api.guard import has_proxy_header
 from crampcheck.api.problems import FieldError as ProblemField
-from crampcheck.api.problems import problem_response
+from crampcheck.api.problems import ProblemError, problem_response
+from crampcheck.api.ratelimit import RateLimited, client_key, signin_failures
 from crampcheck.api.routes_common import get_assessor
 from crampcheck.diary import csvio, service
-from crampcheck.diary.bounds import MAX_DB_INT
+from crampcheck.diary.bounds import MAX_DB_INT, LocalDay, LocalTime
 from crampcheck.diary.errors import AuthError, ConflictError, CsvImportError, FieldError, NotFoundError
 from crampcheck.diary.schemas import (
     AssessmentSaved,
@@ -55,6 +55,7 @@ T_CONFLICT = "urn:crampcheck:problem:conflict"
 T_VALIDATION = "urn:crampcheck:problem:validation"
 T_IMPORT = "urn:crampcheck:problem:csv-import"
 T_BUSY = "urn:crampcheck:problem:storage-busy"
+T_RATE = "urn:crampcheck:problem:too-many-sign-in-failures"
 BUSY_RETRY_S = 5
 
 
@@ -76,6 +77,15 @@ class DiaryRoute(APIRoute):
                     instance=path,
                     errors=[ProblemField(field="header.authorization", message=str(exc))],
                     headers={"WWW-Authenticate": "Bearer"},
+                )
+            except RateLimited as exc:
+                return problem_response(
+                    429,
+                    f"too many wrong tokens from your address; try again in {exc.retry_after} s",
+                    type_=T_RATE,
+                    instance=path,
+                    errors=[ProblemField(field="header.authorization", message="too many wrong tokens")],
+                    headers={"Retry-After": str(exc.retry_after)},
                 )
             except NotFoundError as exc:
                 return problem_response(404, str(exc), type_=T_NOT_FOUND, instance=path)
@@ -146,6 +156,18 @@ def _is_local(request: Request) -> bool:
     return not has_proxy_header(request.headers)
 
 
+def user_for_token(request: Request, session: Session, token: str) -> int:
+    """The user of a token, counting a wrong one against the client's address (crampcheck.api.ratelimit):
+    after too many, :class:`RateLimited` (429) before the token is even looked up."""
+    key = client_key(request.client.host if request.client else None)
+    signin_failures.check(key)
+    try:
+        return service.user_for_token(session=session, token=token).id
+    except AuthError:
+        signin_failures.failed(key)
+        raise
+
+
 def current_user(
     request: Request,
     session: SessionDep,
@@ -157,10 +179,10 @@ def current_user(
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("the Authorization header must be 'Bearer <token>'")
-        return service.user_for_token(session=session, token=token.strip()).id
+        return user_for_token(request, session, token.strip())
     cookie = request.cookies.get(TOKEN_COOKIE)
     if cookie:
-        return service.user_for_token(session=session, token=cookie).id
+        return user_for_token(request, session, cookie)
     settings = get_settings()
     if settings.local_user_enabled and _is_local(request):
         try:
@@ -190,8 +212,8 @@ def create_episode(episode: EpisodeCreate, session: SessionDep, user_id: UserDep
 def list_episodes(
     session: SessionDep,
     user_id: UserDep,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: Annotated[LocalTime | None, Query(description="from this local time on")] = None,
+    until: Annotated[LocalTime | None, Query(description="up to this local time")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     offset: Annotated[int, Query(ge=0, le=MAX_DB_INT)] = 0,
 ) -> list[EpisodePublic]:
@@ -233,18 +255,21 @@ def put_exposure(exposure: ExposureIn, session: SessionDep, user_id: UserDep) ->
 
 @router.get("/exposures", response_model=list[ExposurePublic], summary="List daily records")
 def list_exposures(
-    session: SessionDep, user_id: UserDep, since: dt.date | None = None, until: dt.date | None = None
+    session: SessionDep,
+    user_id: UserDep,
+    since: Annotated[LocalDay | None, Query(description="from this day on")] = None,
+    until: Annotated[LocalDay | None, Query(description="up to this day")] = None,
 ) -> list[ExposurePublic]:
     return service.list_exposures(session=session, user_id=user_id, since=since, until=until)
 
 
 @router.get("/exposures/{day}", response_model=ExposurePublic, summary="One day's record")
-def get_exposure(day: dt.date, session: SessionDep, user_id: UserDep) -> ExposurePublic:
+def get_exposure(day: Annotated[LocalDay, Path()], session: SessionDep, user_id: UserDep) -> ExposurePublic:
     return service.get_exposure(session=session, user_id=user_id, day=day)
 
 
 @router.delete("/exposures/{day}", status_code=204, summary="Delete one day's record")
-def delete_exposure(day: dt.date, session: SessionDep, user_id: UserDep) -> Response:
+def delete_exposure(day: Annotated[LocalDay, Path()], session: SessionDep, user_id: UserDep) -> Response:
     service.delete_exposure(session=session, user_id=user_id, day=day)
     session.commit()
     return Response(status_code=204)
@@ -323,15 +348,48 @@ def fhir_bundle(session: SessionDep, user_id: UserDep) -> Response:
     return Response(bundle.model_dump_json(), media_type="application/fhir+json")
 
 
-@router.get("/export", summary="Episodes or exposures as CSV", response_class=PlainTextResponse)
+class CsvResponse(PlainTextResponse):
+    media_type = "text/csv"
+
+
+CSV_TYPES = ("text/csv", "text/plain")  # what an import takes (text/plain: a file sent as plain text)
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A CSV file with a header row: the columns of an episodes or an exposures export. "
+        "UTF-8; all rows are imported or none (422 naming each bad line).",
+        "content": {
+            t: {"schema": {"type": "string"}, "example": "started_at,muscle,severity\n2024-05-01T03:10,calf,5\n"}
+            for t in CSV_TYPES
+        },
+    },
+    "responses": {
+        "415": {
+            "description": "The body is not sent as text/csv or text/plain",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    },
+}
+
+
+@router.get("/export", summary="Episodes or exposures as CSV", response_class=CsvResponse)
 def export(
     session: SessionDep, user_id: UserDep, kind: Literal["episodes", "exposures"] = "episodes"
-) -> PlainTextResponse:
-    return PlainTextResponse(csvio.export_csv(session=session, user_id=user_id, kind=kind), media_type="text/csv")
+) -> CsvResponse:
+    return CsvResponse(csvio.export_csv(session=session, user_id=user_id, kind=kind))
 
 
-@router.post("/import", summary="Import a CSV body (text/csv): all rows or none")
+@router.post("/import", summary="Import a CSV body (text/csv): all rows or none", openapi_extra=IMPORT_BODY)
 async def import_csv(request: Request, session: SessionDep, user_id: UserDep) -> dict[str, Any]:
+    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if ctype and ctype not in CSV_TYPES:
+        shown = "".join(c for c in ctype[:60] if c.isprintable())
+        raise ProblemError(
+            415,
+            f"the body is sent as {shown!r}; send the CSV file as text/csv (curl: -H 'Content-Type: text/csv')",
+            "urn:crampcheck:problem:unsupported-media-type",
+            [ProblemField(field="header.content-type", message="must be text/csv (or text/plain)")],
+        )
     raw = await request.body()
     try:
         text = raw.decode("utf-8-sig")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -151,6 +152,21 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     return validation_problem(fields, request.url.path)
 
 
+ROUTE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app takes at this path (a 405's ``Allow``; FastAPI has one route per
+    method, and the router names only the first it tried). Asked of the routes themselves, method by method."""
+    from starlette.routing import Match
+
+    routes = getattr(request.app, "routes", ())
+    methods = [
+        m for m in ROUTE_METHODS if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)
+    ]
+    return methods
+
+
 def _browser_page(request: Request) -> bool:
     """A browser asking for a page (not the API, not a client that wants JSON)."""
     if request.url.path.startswith(("/v1/", "/static/")):
@@ -162,26 +178,39 @@ def _browser_page(request: Request) -> bool:
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    headers = dict(exc.headers) if exc.headers else {}
+    errors: list[FieldError] = []
+    allow = ""
+    if status == 405:
+        # the full list, for a browser's page as for an API client
+        allow = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
+        if allow:
+            headers["Allow"] = allow
     html_error = getattr(request.app.state, "html_error", None)
     if status in (404, 405) and html_error is not None and _browser_page(request):
         page: Response = html_error(request, status)
-        if status == 405 and exc.headers:
-            page.headers.update(exc.headers)
+        if headers:
+            page.headers.update(headers)
         return page
     if status == 404:
         detail = f"no resource at {request.url.path}; see /docs for the API"
         type_ = T_NOT_FOUND
     elif status == 405:
-        allow = (exc.headers or {}).get("Allow", "")
         detail = f"method {request.method} is not allowed on {request.url.path}" + (
             f"; use {allow}" if allow else ""
         )
         type_ = "about:blank"
+    elif status == 400:
+        # FastAPI's "There was an error parsing the body" (a form or JSON it could not read): say where
+        detail = str(exc.detail) if exc.detail else HTTPStatus(status).phrase
+        detail = f"the request body could not be read ({detail.rstrip('.')}); check its Content-Type and syntax"
+        type_ = T_MALFORMED
+        errors = [FieldError(field="body", message="could not be parsed")]
     else:
         detail = str(exc.detail) if exc.detail else HTTPStatus(status).phrase
         type_ = "about:blank"
     return problem_response(
-        status, detail, type_=type_, instance=request.url.path, headers=dict(exc.headers) if exc.headers else None
+        status, detail, type_=type_, instance=request.url.path, errors=errors, headers=headers or None
     )
 
 
@@ -232,12 +261,55 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 # --- ASGI guards --------------------------------------------------------------------------------------
-def _raw_problem(status: int, detail: str, type_: str, path: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
-    body = json.dumps(
-        {"type": type_, "title": HTTPStatus(status).phrase, "status": status, "detail": detail, "instance": path}
-    ).encode()
+def _raw_problem(
+    status: int, detail: str, type_: str, path: str, errors: list[dict[str, str]] | None = None
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    title = "Invalid request" if type_ == T_VALIDATION else HTTPStatus(status).phrase
+    doc: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail, "instance": path}
+    if errors:
+        doc["errors"] = errors
+    body = json.dumps(doc).encode()
     headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
     return body, headers
+
+
+MAX_JSON_DEPTH = 64  # the deepest request schema nests 4 levels
+MAX_NUMBER_DIGITS = 100  # no number any request holds comes near; Python's json refuses over 4,300
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+_LONG_NUMBER = re.compile(rb"[0-9]{%d,}" % (MAX_NUMBER_DIGITS + 1))
+
+
+def _is_json(scope: Scope) -> bool:
+    """Whether a request body is read as JSON: a JSON content type, or none (FastAPI and /v1/assess read a
+    body without one as JSON)."""
+    for k, v in scope.get("headers", ()):
+        if k == b"content-type":
+            ctype = v.split(b";", 1)[0].strip().lower()
+            return ctype == b"application/json" or ctype.endswith(b"+json")
+    return True
+
+
+def json_shape_problem(body: bytes) -> str | None:
+    """What makes a JSON body too deep or a number in it too long to be a request of this API, or None.
+
+    Checked on the bytes before any parser sees them (a parser would spend seconds or fail with a
+    RecursionError or ValueError); strings are skipped, so a note may hold any brackets or digits.
+    Cheap: most bodies have neither many brackets nor a long run of digits and skip the rest."""
+    deep = body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH
+    long_number = _LONG_NUMBER.search(body) is not None
+    if not (deep or long_number):
+        return None
+    bare = _JSON_STRING.sub(b'""', body) if b'"' in body else body
+    if long_number and _LONG_NUMBER.search(bare):
+        return f"a number in the JSON body has more than {MAX_NUMBER_DIGITS} digits; no field takes one"
+    if deep and bare.count(b"[") + bare.count(b"{") > MAX_JSON_DEPTH:
+        depth = 0
+        for m in _BRACKETS.finditer(bare):
+            depth += 1 if m.group() in (b"[", b"{") else -1
+            if depth > MAX_JSON_DEPTH:
+                return f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep; no request is"
+    return None
 
 
 class BodyLimitMiddleware:
@@ -279,6 +351,12 @@ class BodyLimitMiddleware:
             chunks.append(chunk)
             more = msg.get("more_body", False)
         body = b"".join(chunks)
+        problem = json_shape_problem(body) if _is_json(scope) else None
+        if problem is not None:
+            await self._refuse(
+                send, 422, problem, T_VALIDATION, path, errors=[{"field": "body", "message": problem}]
+            )
+            return
         sent = False
 
         async def replay() -> Message:
@@ -297,8 +375,10 @@ class BodyLimitMiddleware:
         )
 
     @staticmethod
-    async def _refuse(send: Send, status: int, detail: str, type_: str, path: str) -> None:
-        body, headers = _raw_problem(status, detail, type_, path)
+    async def _refuse(
+        send: Send, status: int, detail: str, type_: str, path: str, errors: list[dict[str, str]] | None = None
+    ) -> None:
+        body, headers = _raw_problem(status, detail, type_, path, errors)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

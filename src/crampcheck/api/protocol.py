@@ -9,19 +9,33 @@
   opened and never used.
 
 Idle keep-alive connections keep uvicorn's own timeout (``timeout_keep_alive``).
+
+Every answer the protocol writes itself, before any application runs (400 for a request httptools cannot
+parse, 408, 431, 503 beyond the connection cap), is a problem+json document with the same security headers
+as the application's responses (``crampcheck.api.problems.SECURITY_HEADERS``, the CSP, ``no-store``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+from http import HTTPStatus
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from crampcheck.api.problems import CSP, SECURITY_HEADERS, T_MALFORMED
 
 MAX_HEAD_BYTES = 64 * 1024
 MAX_HEADERS = 100
 HEAD_TIMEOUT_S = 10.0
 BODY_TIMEOUT_S = 30.0
+PROTOCOL_PROBLEMS = {
+    400: T_MALFORMED,
+    408: "urn:crampcheck:problem:request-timeout",
+    431: "urn:crampcheck:problem:header-too-large",
+    503: "urn:crampcheck:problem:too-many-connections",
+}
 
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
@@ -81,8 +95,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def send_400_response(self, msg: str) -> None:
         if self._too_large:  # raised from on_header below
             self._send_and_close(431, "the request headers are too large or too many")
-        else:
-            super().send_400_response(msg)
+        else:  # httptools could not parse the request (uvicorn's own answer is text/plain, no security headers)
+            self._send_and_close(400, f"the HTTP request could not be parsed ({msg.rstrip('.')})")
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -123,14 +137,30 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def _send_and_close(self, status: int, msg: str) -> None:
         self._disarm()
-        body = msg.encode()
-        head = [
-            STATUS_LINE[status],
-            b"content-type: text/plain; charset=utf-8\r\n",
-            b"content-length: " + str(len(body)).encode() + b"\r\n",
-            b"x-content-type-options: nosniff\r\n",
-            b"cache-control: no-store\r\n",
-            b"connection: close\r\n\r\n",
-        ]
-        self.transport.write(b"".join(head) + body)
+        if self.transport is None or self.transport.is_closing():
+            return
+        self.transport.write(raw_response(status, msg))
         self.transport.close()
+
+
+def raw_response(status: int, detail: str) -> bytes:
+    """A complete HTTP/1.1 problem+json response with the security headers, for answers written before any
+    application runs."""
+    body = json.dumps(
+        {
+            "type": PROTOCOL_PROBLEMS.get(status, "about:blank"),
+            "title": HTTPStatus(status).phrase,
+            "status": status,
+            "detail": detail,
+        }
+    ).encode()
+    head = [
+        STATUS_LINE[status],
+        b"content-type: application/problem+json\r\n",
+        b"content-length: " + str(len(body)).encode() + b"\r\n",
+        b"content-security-policy: " + CSP.encode() + b"\r\n",
+        *(k + b": " + v + b"\r\n" for k, v in SECURITY_HEADERS),
+        b"cache-control: no-store\r\n",
+        b"connection: close\r\n\r\n",
+    ]
+    return b"".join(head) + body

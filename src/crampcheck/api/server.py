@@ -14,10 +14,42 @@ run on the loop, and with the CPU saturated uvloop served some connections secon
 
 from __future__ import annotations
 
+import os
 import socket
 
 APP = "crampcheck.api.app:create_app"
 MAX_CONNECTIONS = 2000
+FD_RESERVE = 64  # descriptors kept for the database, logs, the listening socket and the thread pool
+LOOP = "crampcheck.api.loop:loop_factory"  # asyncio's selector loop, quiet at descriptor exhaustion
+
+
+def connection_cap(env: dict[str, str] | None = None) -> int:
+    """How many connections the server keeps open at once: ``MAX_CONNECTIONS`` (or
+    ``CRAMPCHECK_MAX_CONNECTIONS``), but never more than the open-file limit leaves room for. The soft limit
+    is first raised to the hard one (up to 65,536), as servers do."""
+    env = dict(os.environ) if env is None else env
+    wanted = MAX_CONNECTIONS
+    raw = env.get("CRAMPCHECK_MAX_CONNECTIONS", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"CRAMPCHECK_MAX_CONNECTIONS={raw!r} is not a positive whole number")
+        wanted = int(raw)
+    try:
+        import resource
+    except ImportError:  # not on a Unix system
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else 65536
+    target = min(target, 65536)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - FD_RESERVE))
 
 
 def bind_tcp_socket(host: str, port: int) -> socket.socket:
@@ -34,9 +66,23 @@ def bind_tcp_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(host: str, port: int, workers: int = 1, log_level: str = "warning", app: str = APP) -> None:
+def run(
+    host: str,
+    port: int,
+    workers: int = 1,
+    log_level: str = "warning",
+    app: str = APP,
+    proxy_headers: bool = False,
+    trusted_proxies: str = "127.0.0.1,::1",
+) -> None:
     """Serve the app (``app``: the import string of an app factory) until interrupted (raises OSError when
-    the address cannot be used)."""
+    the address cannot be used).
+
+    With ``proxy_headers``, uvicorn's own ProxyHeadersMiddleware takes the client address and the scheme from
+    ``X-Forwarded-For`` / ``X-Forwarded-Proto`` of a peer in ``trusted_proxies`` (addresses or networks,
+    comma-separated, ``*`` any) and ignores them from any other peer. A request that reached the proxy over
+    https then has the scheme https, and the sign-in and CSRF cookies are ``Secure``. The headers stay in the
+    request, so the tokenless local user is never granted to a proxied request (crampcheck.api.diary)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -50,10 +96,12 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "warning", app:
         workers=workers,
         log_level=log_level,
         http=LimitedHttpToolsProtocol,  # httptools with head size, header count and slow-client limits
-        loop="asyncio",
-        proxy_headers=False,
+        loop=LOOP,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=trusted_proxies,
         server_header=False,
-        limit_concurrency=MAX_CONNECTIONS,  # beyond this, new requests get 503 instead of exhausting descriptors
+        # beyond this, a new connection gets 503 and is closed at once (crampcheck.api.protocol)
+        limit_concurrency=connection_cap(),
     )
     if workers <= 1:
         uvicorn.Server(config).run()

@@ -130,6 +130,13 @@ def _parse_when(value: str | None, _: Translate) -> dt.datetime:
             raise failure(
                 _("--when {value!r} is in the future; enter when the cramp began").format(value=value), _
             ) from None
+        if problem.code == "offset":
+            raise failure(
+                _(
+                    "--when {value!r}: give the local time without a time-zone offset, like 2024-05-01T03:10"
+                ).format(value=value),
+                _,
+            ) from None
         if problem.code == "early":
             raise failure(_("--when {value!r} is before 1900").format(value=value), _) from None
         raise failure(
@@ -142,8 +149,10 @@ def _parse_day(value: str | None, _: Translate) -> dt.date:
         return dt.date.today()
     if value == "yesterday":
         return dt.date.today() - dt.timedelta(days=1)
+    from crampcheck.diary.bounds import parse_day
+
     try:
-        return dt.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise failure(
             _("DAY {value!r} is not a date like 2024-05-01 (or 'today', 'yesterday')").format(value=value), _
@@ -620,6 +629,58 @@ def delete_assessment(
     with _session(ctx) as (session, uid):
         service.delete_assessment(session=session, user_id=uid, assessment_id=assessment_id)
     out_console().print(_("deleted assessment {id}").format(id=assessment_id))
+
+
+@diary_app.command(
+    "repair",
+    help=N_(
+        "Find cramps and daily records of every user dated outside 1900-01-01 to now (stored before the diary "
+        "had bounds), copy them to a CSV file and remove them."
+    ),
+)
+def repair(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("only list them; change nothing"))] = False,
+    quarantine: Annotated[
+        Path | None,
+        typer.Option(help=N_("where to copy them (default: a new file in the data folder)")),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    from crampcheck.diary import repair as repair_mod
+
+    _ = _tr(ctx, lang)
+    with _session(ctx) as (session, _uid):
+        rows = repair_mod.find(session)
+        for r in rows:
+            out_console().print(
+                _("{table} {id} of {user}: {when}").format(
+                    table=_("cramp") if r.table == "episodes" else _("daily record"),
+                    id=r.id,
+                    user=_shown(r.user),
+                    when=_shown(r.when),
+                ),
+                markup=False,
+            )
+        if not rows:
+            out_console().print(_("nothing to repair: every date is within 1900-01-01 to now"))
+            return
+        if dry_run:
+            out_console().print(_("{n} to repair; nothing changed (--dry-run)").format(n=len(rows)))
+            return
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        path = quarantine or get_settings().data_dir / f"repaired-{stamp}.csv"
+        if path.exists() or (path.parent.exists() and not path.parent.is_dir()):
+            raise failure(_("{path} already exists; give another --quarantine file").format(path=path), _)
+        try:
+            repair_mod.quarantine(rows, path)
+        except OSError as exc:
+            raise failure(
+                _("cannot write {path}: {reason}; nothing removed").format(path=path, reason=exc.strerror or exc),
+                _,
+            ) from None
+        n = repair_mod.remove(session, rows)
+    out_console().print(_("removed {n}; a copy is in {path}").format(n=n, path=path), markup=False)
 
 
 @diary_app.command("assessments", help=N_("List the saved assessments, newest first."))

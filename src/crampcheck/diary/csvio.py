@@ -59,11 +59,15 @@ def _opt(parse: Callable[[str, str], Any]) -> Callable[[str, str], Any]:
 
 
 def _datetime(raw: str, field: str) -> dt.datetime:
+    # local wall-clock time, as the API takes it (crampcheck.diary.bounds); a spreadsheet's space is fine
     try:
-        value = dt.datetime.fromisoformat(raw)
+        value = bounds.parse_local_time(raw.strip().replace(" ", "T", 1))
+    except bounds.OffsetError:
+        raise ValueError(
+            f"{field} {raw!r}: give the local time without a time-zone offset, like 2024-05-01T03:10:00"
+        ) from None
     except ValueError:
         raise ValueError(f"{field} {raw!r} is not a date-time like 2024-05-01T03:10:00") from None
-    value = value if value.tzinfo is None else value.replace(tzinfo=None)
     try:
         return bounds.check_time(value)
     except ValueError as exc:
@@ -72,7 +76,7 @@ def _datetime(raw: str, field: str) -> dt.datetime:
 
 def _date(raw: str, field: str) -> dt.date:
     try:
-        value = dt.date.fromisoformat(raw)
+        value = bounds.parse_day(raw)
     except ValueError:
         raise ValueError(f"{field} {raw!r} is not a date like 2024-05-01") from None
     try:

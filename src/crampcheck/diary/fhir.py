@@ -36,7 +36,7 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.riskassessment import RiskAssessment, RiskAssessmentPrediction
 from sqlalchemy.orm import Session
 
-from crampcheck.diary import service
+from crampcheck.diary import bounds, service
 from crampcheck.diary.fields import EPISODE, EXPOSURE_FIELDS, DiaryField
 from crampcheck.diary.records import StoredAssessment
 from crampcheck.diary.schemas import EpisodeCreate, EpisodePublic, ExposureIn, ExposurePublic
@@ -251,9 +251,17 @@ def export_bundle(*, session: Session, user_id: int) -> Bundle:
     """The user's episodes, recorded days and latest assessment as a FHIR Bundle."""
     latest = service.latest_assessment(session=session, user_id=user_id)
     return build_bundle(
-        episodes=service.list_episodes(session=session, user_id=user_id),
+        # within the diary's bounds only: a row stored before them (year 1) has no FHIR dateTime or date
+        episodes=service.list_episodes(
+            session=session, user_id=user_id, since=bounds.MIN_TIME, until=bounds.latest_time()
+        ),
         assessment=(latest[0].created_at, latest[1]) if latest else None,
-        exposures=service.list_exposures(session=session, user_id=user_id),
+        exposures=service.list_exposures(
+            session=session,
+            user_id=user_id,
+            since=bounds.MIN_DAY,
+            until=bounds.latest_day() + dt.timedelta(days=1),
+        ),
     )
 
 

@@ -23,7 +23,19 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from crampcheck.diary.bounds import DiaryDay, DiaryTime, check_day, check_text, check_time
+from crampcheck.diary.bounds import (
+    TIME_EXAMPLE,
+    DiaryDay,
+    DiaryTime,
+    OffsetError,
+    StoredTime,
+    check_day,
+    check_text,
+    check_time,
+    parse_day,
+    parse_local_time,
+    whole_number,
+)
 
 FieldType = Literal["datetime", "date", "int", "number", "choice", "bool", "text", "list"]
 Mode = Literal["create", "update", "public"]
@@ -184,19 +196,33 @@ class DiaryField(_Frozen):
     # ---- pydantic -----------------------------------------------------------------------------------
 
     def annotation(self, mode: Mode) -> tuple[Any, Any]:
-        """``(type, default or FieldInfo)`` of this field in a request (``create``, ``update``) or response model."""
+        """``(type, default or FieldInfo)`` of this field in a request (``create``, ``update``) or response model.
+
+        A request takes exactly what the JSON schema says (``strict``: a number is a JSON number, not ``true``
+        or ``"5"``; an integer may be written ``5.0``), times and days within the diary's bounds as local
+        wall-clock times without an offset (:mod:`crampcheck.diary.bounds`), and text without control
+        characters. A response shows what is stored as it is (rows from before the bounds stay readable)."""
         checked = mode != "public"
         t: Any
         kw: dict[str, Any] = {}
+        if checked and self.type != "choice":  # (a choice is one of its strings already)
+            kw["strict"] = True
         if self.label:
             kw["description"] = self.label.en
         if self.type == "datetime":
-            t = DiaryTime if checked else dt.datetime
+            t = DiaryTime if checked else StoredTime
         elif self.type == "date":
             t = DiaryDay if checked else dt.date
         elif self.type in ("int", "number"):
-            t = int if self.type == "int" else float
-            kw.update(ge=self.min, le=self.max)
+            assert self.min is not None and self.max is not None
+            whole = self.type == "int"  # (an integer's bounds are written as integers in the schema)
+            limits = Field(ge=int(self.min) if whole else self.min, le=int(self.max) if whole else self.max)
+            if self.type == "number":
+                t = Annotated[float, limits]
+            elif checked:  # 5.0 is the integer 5 (JSON Schema's "integer" includes it), true and "5" are not
+                t = Annotated[int, limits, BeforeValidator(whole_number)]
+            else:
+                t = Annotated[int, limits]
             if self.unit:
                 kw["description"] = f"{kw.get('description', self.name)}, in {self.unit.en}"
         elif self.type == "choice":
@@ -215,7 +241,17 @@ class DiaryField(_Frozen):
             return t, Field(default_factory=list, max_length=self.max_items, **kw)
         if self.required and mode != "update":
             return t, Field(**kw)
+        if self.required:  # an update: left out it keeps its value, and null (emptying it) is refused
+            kw["json_schema_extra"] = _not_nullable
         return t | None, Field(default=None, **kw)
+
+
+def _not_nullable(schema: dict[str, Any]) -> None:
+    """Document a required field of an update without null and without a default (see ``annotation``)."""
+    schema.pop("default", None)
+    options = [o for o in schema.pop("anyOf", []) if o.get("type") != "null"]
+    if options:
+        schema.update(options[0])
 
 
 def _same(v: Any) -> Any:
@@ -326,19 +362,24 @@ def parse_entry(f: DiaryField, raw: str) -> Any:
 
 
 def _p_datetime(f: DiaryField, text: str) -> dt.datetime:
+    # local wall-clock time, as the API takes it (crampcheck.diary.bounds); a spreadsheet's space is fine
     try:
-        value = dt.datetime.fromisoformat(text)
+        value = parse_local_time(text.replace(" ", "T", 1))
+    except OffsetError:
+        raise FieldProblem(
+            f.name, "offset", f"{text!r}: give the local time without a time-zone offset, like {TIME_EXAMPLE}"
+        ) from None
     except ValueError:
         raise FieldProblem(f.name, "datetime", f"{text!r} is not a date-time like 2024-05-01T03:10:00") from None
     try:
-        return check_time(value.replace(tzinfo=None))
+        return check_time(value)
     except ValueError as exc:
         raise FieldProblem(f.name, _bound_code(exc), f"{text!r}: {exc}") from None
 
 
 def _p_date(f: DiaryField, text: str) -> dt.date:
     try:
-        value = dt.date.fromisoformat(text)
+        value = parse_day(text)
     except ValueError:
         raise FieldProblem(f.name, "date", f"{text!r} is not a date like 2024-05-01") from None
     try:

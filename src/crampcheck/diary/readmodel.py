@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from crampcheck.diary import service
+from crampcheck.diary import bounds, service
 from crampcheck.diary.fields import EPISODE_COLUMNS, EXPOSURE_COLUMNS
 from crampcheck.diary.records import StoredAssessment
 from crampcheck.diary.schemas import AssessmentSaved, EpisodePublic, ExposurePublic
@@ -54,8 +54,11 @@ def _fit(episodes: pd.DataFrame, exposures: pd.DataFrame, lang: str) -> TriggerR
 @dataclass
 class DiaryView:
     lang: str
-    episodes: list[EpisodePublic]  # oldest first
+    episodes: list[EpisodePublic]  # oldest first, every one (listed so that any can be changed or deleted)
     exposures: list[ExposurePublic]
+    # what the analyses, charts, stats and report read: the rows within the diary's bounds only (a row stored
+    # before the bounds existed, dated year 1 or 9999, is listed but not analysed; ``diary repair`` removes it)
+    analysed_episodes: list[EpisodePublic]
     episode_table: pd.DataFrame
     exposure_table: pd.DataFrame
     summary: DiarySummary
@@ -114,14 +117,18 @@ def read_diary(*, session: Session, user_id: int, lang: str = "en") -> DiaryView
     """Everything the diary shows for ``user_id``, read once."""
     episodes = service.list_episodes(session=session, user_id=user_id)
     exposures = service.list_exposures(session=session, user_id=user_id)
+    analysed = [e for e in episodes if bounds.time_within(e.started_at)]
     episode_table = pd.DataFrame(
-        [e.model_dump(include={"id", *EPISODE_COLUMNS}) for e in episodes], columns=["id", *EPISODE_COLUMNS]
+        [e.model_dump(include={"id", *EPISODE_COLUMNS}) for e in analysed], columns=["id", *EPISODE_COLUMNS]
     )
-    exposure_table = pd.DataFrame([service.exposure_row_values(x) for x in exposures], columns=EXPOSURE_COLUMNS)
+    exposure_table = pd.DataFrame(
+        [service.exposure_row_values(x) for x in exposures if bounds.day_within(x.day)], columns=EXPOSURE_COLUMNS
+    )
     return DiaryView(
         lang=lang,
         episodes=episodes,
         exposures=exposures,
+        analysed_episodes=analysed,
         episode_table=episode_table,
         exposure_table=exposure_table,
         summary=summarize(episode_table, exposure_table),

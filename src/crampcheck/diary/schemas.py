@@ -1,7 +1,8 @@
 """The diary's request and response models (one vocabulary per resource: Create, Update, Public).
 
 Their fields are those of :mod:`crampcheck.diary.fields` (``fields.yaml``), declared into each model by
-:func:`~crampcheck.diary.fields.declare`; a field added there appears here. The few fields other code reads
+:func:`~crampcheck.diary.fields.declare`; a field added there appears here, with the request rules of its type
+(strict JSON types, times and days within the bounds and without an offset, text without control characters). The few fields other code reads
 by name are also declared for the type checker.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from crampcheck.diary.fields import EPISODE_FIELDS, EXPOSURE_FIELDS, declare
 
@@ -30,12 +31,6 @@ class EpisodeCreate(BaseModel):
         activity: str | None
         relief: str | None
         note: str | None
-
-    @field_validator("started_at")
-    @classmethod
-    def _naive_local(cls, v: dt.datetime) -> dt.datetime:
-        # the diary keeps local wall-clock time; an aware time is converted to its own local reading
-        return v.replace(tzinfo=None)
 
 
 class EpisodeUpdate(BaseModel):

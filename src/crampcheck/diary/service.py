@@ -255,9 +255,18 @@ def list_assessments(*, session: Session, user_id: int, limit: int = 50) -> list
 
 
 def episode_table(*, session: Session, user_id: int) -> pd.DataFrame:
+    """The episodes the analyses, charts and report read: those within the diary's bounds (a row stored
+    before the bounds existed is listed, but not analysed; ``crampcheck diary repair`` removes it)."""
     from crampcheck.diary.readmodel import read_diary
 
     return read_diary(session=session, user_id=user_id).episode_table
+
+
+def exposure_table(*, session: Session, user_id: int) -> pd.DataFrame:
+    """The daily records the analyses read: those within the diary's bounds (see :func:`episode_table`)."""
+    from crampcheck.diary.readmodel import read_diary
+
+    return read_diary(session=session, user_id=user_id).exposure_table
 
 
 class DiarySummary(BaseModel):

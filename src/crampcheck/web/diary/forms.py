@@ -18,6 +18,7 @@ from crampcheck.web.diary.texts import diary_texts
 # the message of a problem: the field's own (err_<field>) if the page has one, else the problem's kind
 _KIND_MESSAGE = {
     "datetime": "err_when",
+    "offset": "err_when",
     "date": "err_day",
     "range": "err_number",
     "number": "err_number",

@@ -54,7 +54,9 @@ def diary_context(session: Session, user_id: int, lang: str, day: dt.date) -> di
     return {
         "recent": view.recent(RECENT),
         "total": view.summary.episodes,
-        "charts": chart_view(view.episodes, view.triggers, view.summary.by_hour, view.summary.by_muscle, lang),
+        "charts": chart_view(
+            view.analysed_episodes, view.triggers, view.summary.by_hour, view.summary.by_muscle, lang
+        ),
         "xv": exposure_values(view.exposure_on(day), day),
         "show_cycle": not male,
     }

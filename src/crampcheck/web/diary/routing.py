@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crampcheck.api.diary import TOKEN_COOKIE, current_user, get_session
 from crampcheck.api.guard import CSRF_FIELD, csrf_input, csrf_valid
+from crampcheck.api.ratelimit import RateLimited
 from crampcheck.diary.bounds import MAX_DB_INT
 from crampcheck.diary.errors import AuthError, ConflictError, NotFoundError
 from crampcheck.errors import CrampcheckError
@@ -46,6 +47,25 @@ def render_page(
 
 def message_page(request: Request, lang: str, status: int, title: str, text: str) -> HTMLResponse:
     return render_page(request, "diary_message.html", lang, status=status, title=title, text=text)
+
+
+def limited_page(request: Request, lang: str, exc: RateLimited, template: str) -> HTMLResponse:
+    """429 after too many wrong tokens from this address (crampcheck.api.ratelimit), saying when to retry."""
+    d = diary_texts(lang)
+    text = d["signin_limited"].format(seconds=exc.retry_after)
+    page = render_page(
+        request,
+        template,
+        lang,
+        status=429,
+        switch_path="/diary/signin",
+        error=text,
+        title=d["signin_limited_title"],
+        text=text,
+        signin=False,
+    )
+    page.headers["Retry-After"] = str(exc.retry_after)
+    return page
 
 
 class CsrfError(Exception):
@@ -76,6 +96,8 @@ class DiaryPageRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 return await handler(request)
+            except RateLimited as exc:
+                return limited_page(request, request_lang(request), exc, "diary_message.html")
             except CsrfError as exc:
                 lg = exc.lang
                 d = diary_texts(lg)

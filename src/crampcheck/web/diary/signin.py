@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from crampcheck.api.diary import TOKEN_COOKIE
+from crampcheck.api.diary import TOKEN_COOKIE, user_for_token
 from crampcheck.api.guard import CSRF_COOKIE
+from crampcheck.api.ratelimit import RateLimited
 from crampcheck.diary import service
 from crampcheck.diary.errors import AuthError
-from crampcheck.web.diary.routing import FormDep, SessionDep, render_page, router
+from crampcheck.web.diary.routing import FormDep, SessionDep, limited_page, render_page, router
 from crampcheck.web.diary.texts import diary_texts
 from crampcheck.web.views import _lang
 
@@ -33,10 +34,12 @@ def signin(request: Request, session: SessionDep, form: FormDep) -> Response:
     try:
         if not token or len(token) > 200:
             raise AuthError("no token")
-        service.user_for_token(session=session, token=token)
+        user_for_token(request, session, token)
     except AuthError:
         wrong = diary_texts(lg)["signin_wrong"]
         return render_page(request, "diary_signin.html", lg, status=401, switch_path="/diary/signin", error=wrong)
+    except RateLimited as exc:
+        return limited_page(request, lg, exc, "diary_signin.html")
     response = RedirectResponse(f"/diary?lang={lg}", status_code=303)
     response.set_cookie(
         TOKEN_COOKIE,

@@ -100,6 +100,10 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "signin_token": _("Diary token"),
         "signin_button": _("Sign in"),
         "signin_wrong": _("This token is not known. Check it, or ask for a new one."),
+        "signin_limited_title": _("Too many wrong tokens"),
+        "signin_limited": _(
+            "Too many wrong tokens were tried from this address. Wait {seconds} seconds, then try again."
+        ),
         "signin_link": _("Sign in with your diary token"),
         "signout_button": _("Sign out of the diary"),
         "signout_hint": _("Signing out ends your token everywhere; to sign in again you need a new one."),
