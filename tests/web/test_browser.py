@@ -214,7 +214,7 @@ def test_calf_then_lockjaw_and_wound_lists_tetanus(page) -> None:  # type: ignor
             page.check("input[name=tick][value=jaw_stiffness_trismus]")
             assert page.inner_text("#none") == "None of the others"  # what the button would now say
             click_and_wait(page, "#continue")
-        elif q == "exposure":
+        elif (q or "").split("+")[0] == "exposure" and page.query_selector("input[name=tick][value=recent_wound]"):
             page.check("input[name=tick][value=recent_wound]")
             click_and_wait(page, "#continue")
         else:

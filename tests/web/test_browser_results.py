@@ -217,7 +217,8 @@ def test_emergency_page_has_a_call_button_with_the_countrys_number(browser, serv
 @pytest.mark.parametrize(("locale", "host"), [("en-GB", "www.nhs.uk"), ("en-US", "findahealthcenter.hrsa.gov")])
 def test_doctor_level_links_to_find_a_doctor(browser, server, locale, host) -> None:  # type: ignore[no-untyped-def]
     ctx, page = new_page(browser, server, locale=locale)
-    begin(page, sites=("site_hand",), age="34", sex="female")
+    # a numb thumb and fingers with hand cramps is a doctor-level case (a possible carpal tunnel)
+    begin(page, sites=("site_hand",), age="34", sex="female", text="my thumb and fingers go numb")
     answer_no_until_result(page)
     assert page.get_attribute("#triage", "class").endswith("level-doctor")
     link = page.locator("#next-step")

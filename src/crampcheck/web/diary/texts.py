@@ -55,6 +55,7 @@ def _strings(_: Callable[[str], str]) -> dict[str, str]:
         "per_year": _("per year"),
         "by_hour": _("Cramps by hour of day"),
         "hour": _("Hour"),
+        "muscle": _("Muscle"),
         "by_muscle": _("Cramps by muscle"),
         "count": _("Cramps"),
         "period": _("Period"),
