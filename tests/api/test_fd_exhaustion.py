@@ -94,12 +94,13 @@ def _flood(loop: str, cap: bool, log: Path) -> tuple[int, list[bytes], bool]:
                 for s in socks:
                     s.close()
             healthy = False
-            for _ in range(100):  # the server recovers once the connections are gone
+            deadline = time.monotonic() + 45  # the server recovers once the connections are gone (slowly when busy)
+            while time.monotonic() < deadline:
                 with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(base + "/", timeout=1).status_code == 200:
+                    if httpx.get(base + "/", timeout=5).status_code == 200:
                         healthy = True
                         break
-                time.sleep(0.1)
+                time.sleep(0.2)
             return lines, answers, healthy
         finally:
             stop(proc)

@@ -122,8 +122,8 @@ def _cli(args: list[str], env: dict[str, str], data: Path) -> subprocess.Complet
 def test_nothing_of_a_bar_in_a_pipe(tmp_path: Path, env: dict[str, str], lang: str) -> None:
     data = tmp_path / "data"
     for args in (
-        ["eval", str(_vignettes(tmp_path, 12)), "--mode", "facts"],
-        ["diary", "import", str(_episodes_csv(tmp_path, 5_000))],
+        ["eval", str(_vignettes(tmp_path, 3)), "--mode", "facts"],
+        ["diary", "import", str(_episodes_csv(tmp_path, 300))],
         ["diary", "report", str(tmp_path / "r.html")],
     ):
         done = _cli(args, env, data)
