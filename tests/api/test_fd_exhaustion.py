@@ -94,7 +94,8 @@ def _flood(loop: str, cap: bool, log: Path) -> tuple[int, list[bytes], bool]:
                 for s in socks:
                     s.close()
             healthy = False
-            deadline = time.monotonic() + 45  # the server recovers once the connections are gone (slowly when busy)
+            # the server recovers once the connections are gone (slowly on a busy machine)
+            deadline = time.monotonic() + 45
             while time.monotonic() < deadline:
                 with contextlib.suppress(httpx.HTTPError):
                     if httpx.get(base + "/", timeout=5).status_code == 200:
